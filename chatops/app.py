@@ -1,0 +1,135 @@
+"""The one place that wires config, database, services, handlers, delivery and jobs."""
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask import Flask
+from slack_bolt import App as BoltApp
+from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_bolt.authorization import AuthorizeResult
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from chatops.clock import Clock, SystemClock
+from chatops.config import AppConfig
+from chatops.delivery.outbox import Wakeup
+from chatops.delivery.slack_sender import SlackSender, make_client
+from chatops.delivery.teams_sender import TeamsSender
+from chatops.delivery.worker import DeliveryWorker
+from chatops.environment import Environment
+from chatops.metrics import Metrics
+from chatops.tickets.ingest import Ingest
+from db.models import OutboxMessage
+from db.session import make_engine, make_session_factory
+
+log = logging.getLogger("chatops")
+
+
+@dataclass
+class Runtime:
+    """Everything a process of chatops holds; built once by `build_runtime`."""
+
+    config: AppConfig
+    env: Environment
+    clock: Clock
+    engine: Engine
+    sessions: sessionmaker[Session]
+    metrics: Metrics
+    wakeup: Wakeup
+    ingest: Ingest
+    worker: DeliveryWorker
+    stops: list[Callable[[], None]] = field(default_factory=list)
+    worker_thread: threading.Thread | None = None
+
+    def start_worker(self) -> None:
+        thread, stop = self.worker.start_thread()
+        self.worker_thread = thread
+        self.stops.append(stop.set)
+
+    def close(self) -> None:
+        for stop in reversed(self.stops):
+            stop()
+        if self.worker_thread is not None:
+            self.worker_thread.join(timeout=10)
+        self.engine.dispose()
+
+
+def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = None,
+                  engine: Engine | None = None) -> Runtime:
+    clock = clock or SystemClock()
+    engine = engine or make_engine(env.database_url)
+    sessions = make_session_factory(engine)
+    metrics = Metrics()
+    wakeup = Wakeup()
+    client = make_client(env.slack_bot_token, env.slack_api_url)
+
+    def teams_env(team: str) -> str | None:
+        found = config.team(team)
+        return found.teams_webhook_env if found else None
+
+    worker = DeliveryWorker(sessions, SlackSender(client, sessions), TeamsSender(teams_env),
+                            metrics=metrics, wakeup=wakeup)
+    ingest = Ingest(sessions, config, clock)
+    _watch_outbox(metrics, sessions)
+    return Runtime(config=config, env=env, clock=clock, engine=engine, sessions=sessions,
+                   metrics=metrics, wakeup=wakeup, ingest=ingest, worker=worker)
+
+
+def _watch_outbox(metrics: Metrics, sessions: sessionmaker[Session]) -> None:
+    def count(status: str) -> Callable[[], float]:
+        def read() -> float:
+            with sessions() as session:
+                return float(session.scalar(select(func.count()).select_from(OutboxMessage)
+                                            .where(OutboxMessage.status == status)) or 0)
+        return read
+
+    metrics.watch_outbox(count("pending"), count("failed"))
+
+
+def build_bolt(rt: Runtime) -> BoltApp:
+    """The Bolt app: signed requests only; its WebClient talks to SLACK_API_URL."""
+    signing_secret = rt.env.slack_signing_secret
+    if not signing_secret:
+        log.warning("SLACK_SIGNING_SECRET is not set: every request to /slack/events gets 401")
+        signing_secret = secrets.token_hex(32)
+    token = rt.env.slack_bot_token
+
+    def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        # No auth.test round trip per request: acks must not depend on the Web API being up.
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=token)
+
+    bolt = BoltApp(signing_secret=signing_secret, authorize=authorize,
+                   client=make_client(token, rt.env.slack_api_url),
+                   request_verification_enabled=True, raise_error_for_unhandled_request=False)
+    from handlers import slack as slack_handlers  # wiring only: handlers never import this module
+    slack_handlers.register(bolt, rt)
+    return bolt
+
+
+def create_app(rt: Runtime, bolt: BoltApp | None = None) -> Flask:
+    """The Flask app serving /slack/events, the helpdesk webhook, health and metrics."""
+    from handlers import web, webhook
+
+    flask_app = Flask("chatops")
+    bolt = bolt or build_bolt(rt)
+    slack_handler = SlackRequestHandler(bolt)
+
+    @flask_app.post("/slack/events")
+    def slack_events() -> Any:
+        from flask import request
+        return slack_handler.handle(request)
+
+    if not rt.env.webhook_secret:
+        log.warning("CHATOPS_WEBHOOK_SECRET is not set: every helpdesk webhook gets 401")
+    webhook.register(flask_app, rt.ingest, rt.env.webhook_secret, rt.wakeup.notify,
+                     lambda result: rt.metrics.events_received.labels(result).inc())
+
+    def worker_alive() -> bool | None:
+        return None if rt.worker_thread is None else rt.worker_thread.is_alive()
+
+    web.register(flask_app, rt.sessions, rt.metrics, worker_alive)
+    return flask_app

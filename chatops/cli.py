@@ -1,0 +1,163 @@
+"""`chatops` command line (CONTRACT §1)."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Callable
+
+from chatops.config import AppConfig, ConfigError, default_config_path, load_config
+from chatops.environment import Environment
+
+log = logging.getLogger("chatops")
+
+
+def _config(args: argparse.Namespace) -> AppConfig:
+    path = default_config_path(args.config)
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        print(f"{path}: configuration is not valid:", file=sys.stderr)
+        for line in exc.errors:
+            print(f"  {line}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def _logging() -> None:
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("slack_sdk").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logging.getLogger("slack_bolt.App").setLevel(logging.ERROR)  # token/authorize notices
+
+
+def _runtime(args: argparse.Namespace, *, migrate_sqlite: bool = True):  # type: ignore[no-untyped-def]
+    from chatops.app import build_runtime
+    from db.migrate import schema_state, upgrade
+
+    config = _config(args)
+    env = Environment.from_os()
+    rt = build_runtime(config, env)
+    if rt.engine.dialect.name == "sqlite" and migrate_sqlite:
+        upgrade(rt.engine)
+    else:
+        current, heads = schema_state(rt.engine)
+        if current != heads:
+            print(f"The database schema is behind (at {sorted(current) or 'nothing'}, "
+                  f"code needs {sorted(heads)}). Run: chatops db upgrade", file=sys.stderr)
+            raise SystemExit(1)
+    return rt
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    config = _config(args)
+    print(f"{default_config_path(args.config)}: OK ({len(config.teams)} team(s): "
+          f"{', '.join(t.name for t in config.teams)})")
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from db.migrate import schema_state, upgrade
+    from db.session import make_engine
+
+    engine = make_engine(Environment.from_os().database_url)
+    upgrade(engine)
+    print(f"database at revision {', '.join(sorted(schema_state(engine)[0]))}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from chatops.serve import serve
+
+    rt = _runtime(args)
+    return serve(rt, host=args.host, port=args.port, worker=not args.no_worker,
+                 scheduler=not args.no_scheduler, socket_mode=args.socket_mode)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    rt = _runtime(args, migrate_sqlite=False)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        rt.worker.run_forever(stop)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    from jobs.scheduler import run_scheduler_forever
+
+    rt = _runtime(args, migrate_sqlite=False)
+    return run_scheduler_forever(rt)
+
+
+def cmd_jobs_run(args: argparse.Namespace) -> int:
+    rt = _runtime(args)
+    if args.job == "deliver":
+        left = rt.worker.drain(args.max_seconds)
+        print(f"outbox: {left} row(s) still pending" if left else "outbox: empty")
+        return 0
+    from jobs.registry import run_job
+
+    return run_job(rt, args)
+
+
+def cmd_manifest(args: argparse.Namespace) -> int:
+    from chatops.manifest import manifest_yaml
+
+    print(manifest_yaml(_config(args), args.url, socket_mode=args.socket_mode), end="")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="chatops", description="Support-team ChatOps for Slack and Teams")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", help="app.yaml path (default $CHATOPS_CONFIG, else ./app.yaml)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", parents=[common], help="run the web app (+ worker and scheduler)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=3000)
+    s.add_argument("--no-scheduler", action="store_true")
+    s.add_argument("--no-worker", action="store_true")
+    s.add_argument("--socket-mode", action="store_true")
+    s.set_defaults(func=cmd_serve)
+    sub.add_parser("scheduler", parents=[common], help="run the scheduler alone").set_defaults(
+        func=cmd_scheduler)
+    sub.add_parser("worker", parents=[common], help="run outbox delivery alone").set_defaults(
+        func=cmd_worker)
+
+    jobs = sub.add_parser("jobs", help="run a job once")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
+    run = jobs_sub.add_parser("run", parents=[common], help="run one job now, then exit")
+    run.add_argument("job", choices=["sla-scan", "weekly-review", "deliver"])
+    run.add_argument("--team", help="weekly-review: only this team")
+    run.add_argument("--force", action="store_true", help="weekly-review: even if already posted")
+    run.add_argument("--max-seconds", type=float, default=None, help="deliver: stop after N s")
+    run.set_defaults(func=cmd_jobs_run)
+
+    db = sub.add_parser("db", help="database")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", parents=[common], help="migrate to the newest schema").set_defaults(
+        func=cmd_db_upgrade)
+
+    sub.add_parser("check-config", parents=[common], help="validate app.yaml").set_defaults(
+        func=cmd_check_config)
+    m = sub.add_parser("manifest", parents=[common], help="print the Slack app manifest")
+    m.add_argument("--url", required=False, default="https://example.com",
+                   help="public base URL of this app, e.g. https://chatops.example.com")
+    m.add_argument("--socket-mode", action="store_true")
+    m.set_defaults(func=cmd_manifest)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    _logging()
+    func: Callable[[argparse.Namespace], int] = args.func
+    return func(args)

@@ -1,0 +1,303 @@
+"""app.yaml: the AppConfig model, loading, and errors that name their place in the file.
+
+Every model and helper of :mod:`chatops.config_models` is re-exported here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import types
+import typing
+from pathlib import Path
+from typing import Annotated, Any, Iterator
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from chatops import config_models
+from chatops.config_models import *  # noqa: F403 - re-exported: the models are part of this module's API
+from chatops.config_models import BUILTIN_CALENDAR, CalendarConfig, QaConfig, RatingsConfig, SlaConfig
+from chatops.config_models import TeamConfig, TimeZone, UserId, _Model
+
+__all__ = [*config_models.__all__, "AppConfig", "ConfigError", "default_config_path", "load_config",
+           "validate_config_data"]
+
+Loc = tuple[int | str, ...]
+
+
+class ConfigError(Exception):
+    """Invalid configuration; ``errors`` holds one "place: message" line per problem."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(self.errors))
+
+    def __str__(self) -> str:
+        return "\n".join(self.errors)
+
+
+class _CrossFieldError(ConfigError):
+    """Raised by AppConfig's own checks; keeps the raw locations for line lookup."""
+
+    def __init__(self, items: list[tuple[Loc, str]]) -> None:
+        self.items = items
+        super().__init__([f"{format_loc(loc)}: {msg}" for loc, msg in items])
+
+
+def _cross_field_errors(data: Any) -> list[tuple[Loc, str]]:
+    """Checks spanning sections, on raw data or on a validated config's skeleton."""
+    if not isinstance(data, dict):
+        return []
+    items: list[tuple[Loc, str]] = []
+    calendars = data.get("calendars")
+    names = {BUILTIN_CALENDAR} | (set(map(str, calendars)) if isinstance(calendars, dict) else set())
+    if isinstance(calendars, dict) and BUILTIN_CALENDAR in calendars:
+        items.append((("calendars", BUILTIN_CALENDAR), f'the calendar "{BUILTIN_CALENDAR}" is built in and cannot be redefined'))
+    sla = data.get("sla")
+    policies = sla.get("policies") if isinstance(sla, dict) else None
+    for priority, policy in policies.items() if isinstance(policies, dict) else ():
+        calendar = policy.get("calendar") if isinstance(policy, dict) else None
+        if isinstance(calendar, str) and calendar not in names:
+            known = ", ".join(sorted(names))
+            items.append((("sla", "policies", priority, "calendar"), f'unknown calendar "{calendar}" (known: {known})'))
+    teams = data.get("teams")
+    first: dict[str, int] = {}
+    for i, team in enumerate(teams if isinstance(teams, list) else ()):
+        name = team.get("name") if isinstance(team, dict) else None
+        if isinstance(name, str) and name in first:
+            items.append((("teams", i, "name"), f'the team name "{name}" is already used by teams[{first[name]}]'))
+        elif isinstance(name, str):
+            first[name] = i
+    return items
+
+
+class AppConfig(_Model):
+    """The whole of app.yaml."""
+
+    timezone: TimeZone = "UTC"
+    slash_command: str = "/chatops"
+    admins: list[UserId] = []
+    calendars: dict[str, CalendarConfig] = {}
+    sla: SlaConfig = Field(default_factory=SlaConfig)
+    teams: Annotated[list[TeamConfig], Field(min_length=1)]
+    qa: QaConfig = Field(default_factory=QaConfig)
+    ratings: RatingsConfig = Field(default_factory=RatingsConfig)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_empty_sections(cls, data: Any) -> Any:
+        """`calendars:` left empty in YAML means the default, not null."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None}
+        return data
+
+    @field_validator("slash_command")
+    @classmethod
+    def _slash(cls, value: str) -> str:
+        if not re.fullmatch(r"/[a-z0-9][a-z0-9_-]{0,30}", value):
+            raise ValueError(f'"{value}" is not a slash command (a "/" then lower-case letters, digits, - or _; e.g. /chatops)')
+        return value
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> AppConfig:
+        skeleton = {
+            "calendars": self.calendars,
+            "sla": {"policies": {p: {"calendar": pol.calendar} for p, pol in self.sla.policies.items()}},
+            "teams": [{"name": t.name} for t in self.teams],
+        }
+        items = _cross_field_errors(skeleton)
+        if items:  # not a ValueError, so pydantic lets it through untouched
+            raise _CrossFieldError(items)
+        return self
+
+    def team(self, name: str | None) -> TeamConfig | None:
+        """The team with exactly this name, or None."""
+        return next((t for t in self.teams if t.name == name), None)
+
+    def team_for(self, name: str | None) -> TeamConfig:
+        """The named team, or the first team when the name is absent or unknown."""
+        return self.team(name) or self.teams[0]
+
+    def calendar_names(self) -> set[str]:
+        """Names a policy may use, the built-in "24x7" included."""
+        return set(self.calendars) | {BUILTIN_CALENDAR}
+
+    def team_timezone(self, team: TeamConfig) -> str:
+        """The team's timezone, else the global one."""
+        return team.timezone or self.timezone
+
+    def calendar_timezone(self, name: str) -> str:
+        """The calendar's timezone, else the global one (also for "24x7")."""
+        calendar = self.calendars.get(name)
+        return (calendar.timezone if calendar else None) or self.timezone
+
+
+# --- error formatting ------------------------------------------------------------
+
+
+def format_loc(loc: Loc) -> str:
+    """("teams", 0, "leads", 1) -> "teams[0].leads[1]"."""
+    out = ""
+    for part in loc:
+        if part == "[key]":
+            continue
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif re.fullmatch(r"[\w-]+", str(part)):
+            out += f".{part}" if out else str(part)
+        else:
+            out += f'["{part}"]'
+    return out or "(top level)"
+
+
+def _show(value: Any) -> str:
+    text = f'"{value}"' if isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _fields_at(loc: Loc) -> list[str]:
+    """Field names of the model that holds the last element of ``loc``."""
+    tp: Any = AppConfig
+    for part in loc[:-1]:
+        while True:  # unwrap Annotated / Optional
+            origin = typing.get_origin(tp)
+            if origin is Annotated:
+                tp = typing.get_args(tp)[0]
+            elif origin in (typing.Union, types.UnionType):
+                tp = next(a for a in typing.get_args(tp) if a is not type(None))
+            else:
+                break
+        if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(part, str) and part in tp.model_fields:
+            tp = tp.model_fields[part].annotation
+        elif typing.get_origin(tp) in (list, dict):
+            tp = typing.get_args(tp)[-1]
+        else:
+            return []
+    return list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else []
+
+
+def _message(err: Any) -> str:
+    kind, value, loc = err["type"], err.get("input"), err["loc"]
+    if kind == "missing":
+        return "is required" + (" (at least one team with a name and a channel)" if loc == ("teams",) else "")
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(loc[-1]), _fields_at(loc), n=1)
+        return "unknown key" + (f' (did you mean "{close[0]}"?)' if close else "")
+    if kind == "literal_error":
+        return f"{_show(value)} is not allowed (expected {err['ctx']['expected']})"
+    if kind == "value_error":
+        return str(err["ctx"]["error"])
+    if kind == "list_type":
+        return f"expected a list, got {_show(value)}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"expected a mapping (key: value), got {_show(value)}"
+    if kind == "string_type":
+        return f"expected text, got {_show(value)} (quote it)"
+    if kind.startswith(("date_", "datetime_")):
+        return f"expected a date YYYY-MM-DD, got {_show(value)}"
+    if kind == "too_short":
+        return "must not be empty"
+    return f"{err['msg'].replace('Input should be', 'must be')}, got {_show(value)}"
+
+
+# --- YAML line lookup ------------------------------------------------------------------
+
+
+def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
+    """1-based line of the deepest YAML node found along ``loc``."""
+    line = node.start_mark.line + 1 if node is not None and loc else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            pair = next(((k, v) for k, v in node.value if str(k.value) == str(part)), None)
+            if pair is None:
+                break
+            line, node = pair[0].start_mark.line + 1, pair[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _duplicate_keys(node: yaml.Node, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """PyYAML keeps the last of two equal keys silently; report them instead."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            name = str(key.value)
+            if name in seen and name != "<<":
+                yield loc + (name,), f"the key appears twice (first at line {seen[name]})"
+            seen.setdefault(name, key.start_mark.line + 1)
+            yield from _duplicate_keys(value, loc + (name,))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            yield from _duplicate_keys(item, loc + (i,))
+
+
+def _format(items: list[tuple[Loc, str]], node: yaml.Node | None) -> list[str]:
+    lines = [_line_of(node, loc) for loc, _ in items]
+    order = sorted(range(len(items)), key=lambda i: lines[i] if lines[i] is not None else 10**9)
+    out = []
+    for i in order:
+        loc, msg = items[i]
+        text = f"{format_loc(loc)}: {msg}" + (f" (line {lines[i]})" if lines[i] is not None else "")
+        if text not in out:
+            out.append(text)
+    return out
+
+
+# --- loading ------------------------------------------------------------------------
+
+
+def _validate(data: Any, node: yaml.Node | None) -> AppConfig:
+    if not isinstance(data, dict):
+        raise ConfigError([f"(top level): expected a mapping of settings (timezone:, teams:, …), got {_show(data)}"])
+    items = list(_duplicate_keys(node)) if node is not None else []
+    try:
+        config = AppConfig.model_validate(data)
+    except _CrossFieldError as exc:
+        items += exc.items
+    except ValidationError as exc:
+        items += [(tuple(e["loc"]), _message(e)) for e in exc.errors()] + _cross_field_errors(data)
+    else:
+        if not items:
+            return config
+    raise ConfigError(_format(items, node))
+
+
+def validate_config_data(data: dict[str, Any]) -> AppConfig:
+    """Validate already parsed app.yaml data; raises ConfigError listing every problem."""
+    return _validate(data, None)
+
+
+def load_config(path: str | os.PathLike[str]) -> AppConfig:
+    """Read and validate app.yaml; raises ConfigError listing every problem with its line."""
+    where = Path(path)
+    try:
+        text = where.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"{where}: no such file (use --config PATH or set CHATOPS_CONFIG)"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{where}: cannot read the file: {exc}"]) from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError([f"{where}: YAML syntax error{at}: {problem}"]) from None
+    finally:
+        loader.dispose()
+    if data is None:
+        raise ConfigError([f"{where}: the file is empty (at least `teams:` is needed)"])
+    return _validate(data, node)
+
+
+def default_config_path(cli_value: str | None) -> str:
+    """The --config value, else $CHATOPS_CONFIG, else ./app.yaml."""
+    return cli_value or os.environ.get("CHATOPS_CONFIG") or "./app.yaml"

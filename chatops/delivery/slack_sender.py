@@ -1,0 +1,96 @@
+"""Makes one outbox row's Slack call and says how it went. Nothing here decides retries."""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session, sessionmaker
+
+from blocks.text import resolve_user_tokens, user_tokens
+from chatops.delivery.directory import LookupFailed, UserDirectory
+from chatops.delivery.errors import Outcome, classify_slack_error, transient
+from db.models import OutboxMessage, SlackThread
+
+log = logging.getLogger("chatops.delivery")
+
+UPDATE_ONLY_DROP = ("unfurl_links", "unfurl_media", "reply_broadcast")
+
+
+@dataclass(frozen=True)
+class Job:
+    """A claimed row, detached from its session."""
+
+    id: int
+    transport: str
+    method: str
+    target: str
+    role: str
+    ticket_id: str | None
+    payload: str
+    attempts: int
+
+    @classmethod
+    def of(cls, row: OutboxMessage) -> "Job":
+        return cls(row.id, row.transport, row.method, row.target, row.role, row.ticket_id,
+                   row.payload, row.attempts)
+
+
+def make_client(token: str, base_url: str) -> WebClient:
+    """A WebClient that never retries by itself: the outbox owns retries."""
+    return WebClient(token=token, base_url=base_url, timeout=15, retry_handlers=[])
+
+
+class SlackSender:
+    def __init__(self, client: WebClient, sessions: sessionmaker[Session]) -> None:
+        self.client = client
+        self.sessions = sessions
+        self.directory = UserDirectory(client, sessions)
+
+    def send(self, job: Job) -> Outcome:
+        body = job.payload
+        emails = set(user_tokens(body))
+        target = job.target
+        if target.startswith("email:"):
+            emails.add(target[len("email:"):])
+        try:
+            users = self.directory.resolve(emails, job.attempts) if emails else {}
+        except LookupFailed as exc:
+            return exc.outcome
+        if target.startswith("email:"):
+            user_id = users.get(target[len("email:"):])
+            if not user_id:
+                return Outcome("skipped", f"no Slack user for {target[6:]}")
+            target = user_id
+        args: dict[str, Any] = json.loads(resolve_user_tokens(body, users) if emails else body)
+        if job.role in ("reply", "parent_update"):
+            thread = self._thread(job.ticket_id)
+            if thread is None:
+                return Outcome("permanent", f"the parent message of ticket {job.ticket_id} "
+                                            "was never posted")
+            if job.role == "reply":
+                args.update(channel=thread.channel, thread_ts=thread.ts)
+            else:
+                args = {k: v for k, v in args.items() if k not in UPDATE_ONLY_DROP}
+                args.update(channel=thread.channel, ts=thread.ts)
+        else:
+            args["channel"] = target
+        return self._call(job, args)
+
+    def _thread(self, ticket_id: str | None) -> SlackThread | None:
+        if ticket_id is None:
+            return None
+        with self.sessions() as session:
+            return session.get(SlackThread, ticket_id)
+
+    def _call(self, job: Job, args: dict[str, Any]) -> Outcome:
+        try:
+            response = self.client.api_call(job.method, json=args)
+        except SlackApiError as exc:
+            return classify_slack_error(exc, job.attempts)
+        except Exception as exc:  # connection refused / reset, timeout, bad body
+            return transient(f"{job.method}: {exc!r}", job.attempts)
+        return Outcome("ok", channel=response.get("channel"), ts=response.get("ts"))

@@ -1,0 +1,50 @@
+"""Posts a card to a team's Microsoft Teams webhook (URL from the env var app.yaml names)."""
+from __future__ import annotations
+
+import json
+import os
+from typing import Callable
+
+import requests
+
+from chatops.delivery.errors import Outcome, backoff, transient
+from chatops.delivery.slack_sender import Job
+
+
+def is_legacy_connector(url: str) -> bool:
+    """Office 365 connector URLs (retired by Microsoft) take MessageCards; Workflows take
+    Adaptive Cards."""
+    return "webhook.office.com" in url or "/teams/legacy/" in url or "outlook.office" in url
+
+
+class TeamsSender:
+    def __init__(self, webhook_env_of: Callable[[str], str | None],
+                 environ: dict[str, str] | None = None) -> None:
+        self.webhook_env_of = webhook_env_of  # team name -> env var name (or None)
+        self.environ = environ if environ is not None else os.environ  # type: ignore[assignment]
+        self.http = requests.Session()
+
+    def send(self, job: Job) -> Outcome:
+        env_name = self.webhook_env_of(job.target)
+        url = self.environ.get(env_name, "") if env_name else ""
+        if not url:
+            return Outcome("skipped", f"team {job.target} has no Teams webhook URL "
+                                      f"(env {env_name or 'teams_webhook_env unset'})")
+        cards = json.loads(job.payload)
+        body = cards["legacy"] if is_legacy_connector(url) else cards["adaptive"]
+        try:
+            response = self.http.post(url, json=body, timeout=15)
+        except requests.RequestException as exc:
+            return transient(f"Teams webhook: {exc!r}", job.attempts)
+        status = response.status_code
+        if 200 <= status < 300:
+            return Outcome("ok")
+        if status == 429:
+            try:
+                wait = float(response.headers.get("Retry-After", "5"))
+            except ValueError:
+                wait = 5.0
+            return Outcome("ratelimited", f"Teams rate limited (Retry-After {wait:g}s)", wait)
+        if status >= 500 or status == 408:
+            return Outcome("retry", f"Teams webhook answered HTTP {status}", backoff(job.attempts))
+        return Outcome("permanent", f"Teams webhook answered HTTP {status}: {response.text[:200]}")

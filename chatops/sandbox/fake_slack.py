@@ -1,0 +1,360 @@
+"""Fake Slack Web API + Microsoft Teams incoming-webhook server for tests, benchmarks and demos.
+
+Point the app at it with ``SLACK_API_URL=fake.url`` (``http://127.0.0.1:PORT/api/``; slack_sdk
+appends the method name). Teams webhooks live under ``/teams/workflows/<name>`` and
+``/teams/legacy/<name>``; see `chatops.sandbox.fake_teams` for their semantics and for how the
+app tells legacy MessageCard URLs (``webhook.office.com`` or ``/teams/legacy/``) from Workflows ones.
+
+Every request is recorded in `FakeSlack.calls`; faults can be injected with `fail_next`,
+`fail_teams` and `set_down`. Run standalone with ``python -m chatops.sandbox.fake_slack``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from chatops.sandbox.fake_state import Call, SlackState, dm_channel_id, parse_args
+from chatops.sandbox.fake_teams import TeamsEndpoints
+
+__all__ = ["Call", "FakeSlack", "main"]
+
+RATE_LIMIT_WINDOW = 1.0  # seconds between accepted chat.postMessage calls per channel
+
+
+@dataclass
+class _Fault:
+    method: str | None
+    status: int
+    error: str | None
+    retry_after: int | None
+
+
+@dataclass
+class _Reply:
+    status: int
+    payload: dict[str, Any] | None = None  # JSON body; None -> use `text`
+    text: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _json_reply(payload: dict[str, Any], status: int = 200, **headers: str) -> _Reply:
+    return _Reply(status, payload, headers=dict(headers))
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128  # benchmarks open many connections at once
+    fake: "FakeSlack"
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet about clients that hang up (the default prints a traceback)."""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.0"  # one request per connection: simple, and drops are unambiguous
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """No request logging to stderr."""
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        reply = self.server.fake._route(self.path, dict(self.headers.items()), body)
+        if reply is None:  # simulate a dropped connection: close without any response
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        if reply.payload is not None:
+            data, ctype = json.dumps(reply.payload).encode(), "application/json; charset=utf-8"
+        else:
+            data, ctype = reply.text.encode(), "text/plain; charset=utf-8"
+        self.send_response(reply.status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST
+
+
+class FakeSlack:
+    """In-process fake of the Slack Web API and Teams webhooks. See the module docstring."""
+
+    def __init__(self, token: str | None = "xoxb-test-token", users: dict[str, str] | None = None,
+                 channels: set[str] | None = None, enforce_rate_limit: bool = False,
+                 host: str = "127.0.0.1", port: int = 0) -> None:
+        self.token = token  # None accepts any non-empty token
+        self.enforce_rate_limit = enforce_rate_limit
+        self.host, self.port = host, port
+        self.on_call: Callable[[Call], None] | None = None  # called after each recorded call
+        self._state = SlackState(users, channels)
+        self._teams = TeamsEndpoints()
+        self._lock = threading.RLock()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self.reset()
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    def start(self) -> "FakeSlack":
+        """Bind (port 0 picks a free port) and serve in a background thread."""
+        if self._server is None:
+            self._server = _Server((self.host, self.port), _Handler)
+            self._server.fake = self
+            self.port = self._server.server_address[1]
+            self._thread = threading.Thread(target=self._server.serve_forever,
+                                            kwargs={"poll_interval": 0.05},
+                                            name=f"fake-slack-{self.port}", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            if self._thread is not None:
+                self._thread.join(timeout=5)
+            self._server, self._thread = None, None
+
+    def __enter__(self) -> "FakeSlack":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base(self) -> str:
+        """``http://host:port`` of the running server."""
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """Slack Web API base URL (ends with ``/``), for ``WebClient(base_url=...)``."""
+        return f"{self.base}/api/"
+
+    def teams_url(self, name: str, workflows: bool = True) -> str:
+        """Webhook URL of Teams endpoint ``name``: Workflows (Adaptive Card) or legacy connector."""
+        return f"{self.base}/teams/{'workflows' if workflows else 'legacy'}/{name}"
+
+    # -- inspection ----------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[Call]:
+        """Snapshot of every request received, in order (including failed and dropped ones)."""
+        with self._lock:
+            return list(self._calls)
+
+    @property
+    def rate_limit_violations(self) -> int:
+        """chat.postMessage calls rejected by `enforce_rate_limit`."""
+        with self._lock:
+            return self._violations
+
+    def calls_to(self, method: str, ok_only: bool = True) -> list[Call]:
+        """Calls to ``method`` (``teams:<name>`` for Teams); by default only successful ones."""
+        return [c for c in self.calls if c.method == method and (c.ok or not ok_only)]
+
+    def messages(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Current posted messages (after updates/deletes) in post order, optionally per channel."""
+        with self._lock:
+            ch = self._state.resolve_channel(channel) if channel else None
+            return [self._state.public(m) | {"channel": m["channel"]}
+                    for m in self._state.messages if ch is None or m["channel"] == ch]
+
+    def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
+        """Replies to parent ``ts`` in ``channel``, oldest first (parent excluded)."""
+        return [m for m in self.messages(channel) if m["thread_ts"] == ts and m["ts"] != ts]
+
+    def dms(self, user_id: str) -> list[dict[str, Any]]:
+        """Messages in the DM channel of ``user_id`` (posted to the U… or D… id)."""
+        return self.messages(dm_channel_id(user_id))
+
+    def ephemerals(self, user: str | None = None) -> list[dict[str, Any]]:
+        """Ephemeral messages (chat.postEphemeral), optionally only those shown to ``user``."""
+        with self._lock:
+            return [dict(m) for m in self._state.ephemerals if user is None or m["user"] == user]
+
+    def views(self) -> list[dict[str, Any]]:
+        """Current state of every opened/pushed/published view, in creation order."""
+        with self._lock:
+            return [dict(v) for v in self._state.views.values()]
+
+    def teams_posts(self, name: str) -> list[dict[str, Any]]:
+        """JSON bodies accepted (2xx) by Teams endpoint ``name``; failed/dropped ones are only in `calls`."""
+        with self._lock:
+            return self._teams.posts(name)
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+        """Poll ``predicate`` until it is true (returns True) or ``timeout`` passes (False)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if predicate():
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
+
+    def reset(self) -> None:
+        """Clear calls, messages, views, Teams posts, pending faults and rate-limit state."""
+        with self._lock:
+            self._state.reset()
+            self._teams.reset()
+            self._calls: list[Call] = []
+            self._faults: list[_Fault] = []
+            self._last_post: dict[str, float] = {}
+            self._violations = 0
+            self._down = False
+
+    # -- fault injection -----------------------------------------------------------
+
+    def fail_next(self, n: int = 1, *, method: str | None = None, status: int = 200,
+                  error: str | None = None, retry_after: int | None = None) -> None:
+        """Fail the next ``n`` Slack calls (to ``method`` or any): 429 ratelimited with
+        Retry-After, 5xx with a non-JSON body, or ``{"ok": false, "error": error}``."""
+        with self._lock:
+            self._faults.extend(_Fault(method, status, error, retry_after) for _ in range(n))
+
+    def set_down(self, down: bool) -> None:
+        """While down, every Slack and Teams request has its connection dropped unanswered."""
+        with self._lock:
+            self._down = down
+
+    def fail_teams(self, name: str, n: int = 1, status: int = 500) -> None:
+        """Answer the next ``n`` posts to Teams endpoint ``name`` with HTTP ``status``."""
+        with self._lock:
+            self._teams.fail(name, n, status)
+
+    # -- request handling ----------------------------------------------------------
+
+    def _route(self, target: str, headers: dict[str, str], body: bytes) -> _Reply | None:
+        """Handle one HTTP request; None means drop the connection."""
+        at = time.monotonic()
+        split = urlsplit(target)
+        parts = split.path.strip("/").split("/")
+        reply: _Reply | None
+        if len(parts) == 2 and parts[0] == "api":
+            method = parts[1]
+            try:
+                args, bad_json = parse_args(split.query, body, headers.get("Content-Type", "")), False
+            except ValueError:
+                args, bad_json = {}, True
+            with self._lock:
+                if self._down:
+                    reply = None
+                elif bad_json:
+                    reply = _json_reply({"ok": False, "error": "invalid_json"})
+                else:
+                    reply = self._slack(method, args, headers, at)
+        elif len(parts) == 3 and parts[0] == "teams":
+            method = f"teams:{parts[2]}"
+            try:
+                payload = json.loads(body or b"null")
+            except ValueError:
+                payload = None
+            is_object = isinstance(payload, dict)
+            args = payload if is_object else {"body": body.decode("utf-8", "replace")}
+            with self._lock:
+                result = None if self._down else self._teams.handle(parts[1], parts[2], args if is_object else None)
+            reply = None if result is None else _Reply(result[0], text=result[1])
+        else:
+            return _Reply(404, text="not found")
+        call = Call(method, args, at, reply.status if reply else 0, reply.payload if reply else None, headers)
+        with self._lock:
+            self._calls.append(call)
+        if self.on_call is not None:
+            try:
+                self.on_call(call)
+            except Exception:  # a broken hook must not turn into a dropped connection
+                traceback.print_exc()
+        return reply
+
+    def _slack(self, method: str, args: dict[str, Any], headers: dict[str, str], at: float) -> _Reply:
+        fault = next((f for f in self._faults if f.method in (None, method)), None)
+        if fault is not None:
+            self._faults.remove(fault)
+            return self._fault_reply(fault)
+        auth = headers.get("Authorization", "")
+        token = auth[7:] if auth.startswith("Bearer ") else str(args.get("token") or "")
+        if not token or (self.token is not None and token != self.token):
+            return _json_reply({"ok": False, "error": "invalid_auth"})
+        channel = self._state.resolve_channel(str(args.get("channel") or ""))
+        if method == "chat.postMessage" and self.enforce_rate_limit:
+            last = self._last_post.get(channel)
+            if last is not None and at - last < RATE_LIMIT_WINDOW:
+                self._violations += 1
+                return _json_reply({"ok": False, "error": "ratelimited"}, 429, **{"Retry-After": "1"})
+        result = self._state.handle(method, args)
+        if method == "chat.postMessage" and result.get("ok"):
+            self._last_post[channel] = at
+        return _json_reply(result)
+
+    @staticmethod
+    def _fault_reply(fault: _Fault) -> _Reply:
+        if fault.status == 429:
+            return _json_reply({"ok": False, "error": fault.error or "ratelimited"}, 429,
+                               **{"Retry-After": str(fault.retry_after or 1)})
+        if fault.status >= 500:
+            return _Reply(fault.status, text="upstream error")
+        return _json_reply({"ok": False, "error": fault.error or "fatal_error"}, fault.status)
+
+
+def _format_call(call: Call) -> str:
+    """One-line summary of a call for the standalone server's console."""
+    args = {k: v for k, v in call.args.items() if k != "token"}
+    summary = json.dumps(args, default=str)
+    summary = summary if len(summary) <= 160 else summary[:157] + "..."
+    outcome = "dropped" if call.status == 0 else str(call.status)
+    if call.response is not None and not call.response.get("ok", True):
+        outcome += f" {call.response.get('error')}"
+    return f"{time.strftime('%H:%M:%S')} {call.method:<24} {outcome:<24} {summary}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the fake standalone and print each call as one line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--token", default="xoxb-test-token")
+    parser.add_argument("--any-token", action="store_true", help="accept any non-empty token")
+    parser.add_argument("--user", action="append", default=[], metavar="EMAIL=UID",
+                        help="user for users.lookupByEmail (repeatable)")
+    parser.add_argument("--channel", action="append", metavar="CID",
+                        help="known channel id (repeatable); if given, others are channel_not_found")
+    parser.add_argument("--enforce-rate-limit", action="store_true")
+    ns = parser.parse_args(argv)
+    users = dict(u.split("=", 1) for u in ns.user)
+    fake = FakeSlack(token=None if ns.any_token else ns.token, users=users,
+                     channels=set(ns.channel) if ns.channel else None,
+                     enforce_rate_limit=ns.enforce_rate_limit, host=ns.host, port=ns.port)
+    fake.on_call = lambda call: print(_format_call(call), flush=True)
+    with fake:
+        print(f"fake Slack API: SLACK_API_URL={fake.url}", flush=True)
+        print(f"fake Teams webhooks: {fake.teams_url('<name>')} | {fake.teams_url('<name>', False)}",
+              flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""From a stored ticket to the plain data the ticket blocks render."""
+from __future__ import annotations
+
+from blocks.people import Person
+from blocks.ticket import TicketCard
+from db.models import Ticket
+
+
+def agent_person(name: str | None, email: str | None, agents: dict[str, str]) -> Person | None:
+    """An agent as a Person: the team's `agents` map gives the Slack id when it knows them."""
+    if not name and not email:
+        return None
+    user_id = agents.get(email.lower()) if email else None
+    return Person(name=name or email or "someone", email=email, user_id=user_id)
+
+
+def ticket_card(ticket: Ticket, agents: dict[str, str], due_lines: list[str] | None = None,
+                sla_colour: str | None = None) -> TicketCard:
+    return TicketCard(
+        id=ticket.id, subject=ticket.subject, url=ticket.url, priority=ticket.priority,
+        status=ticket.status,
+        requester=Person(name=ticket.requester_name, email=ticket.requester_email),
+        assignee=agent_person(ticket.assignee_name, ticket.assignee_email, agents),
+        due_lines=due_lines or [], sla_colour=sla_colour,
+    )

@@ -1,0 +1,119 @@
+"""Helpdesk event → stored once → ticket state → outbox rows, all in one transaction."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from blocks import ticket as ticket_blocks
+from chatops.clock import Clock
+from chatops.config import AppConfig, TeamConfig
+from chatops.delivery import outbox
+from chatops.tickets.cards import agent_person, ticket_card
+from chatops.tickets.schema import HelpdeskEvent
+from chatops.tickets.snapshot import apply_snapshot, new_ticket
+from db.models import ReceivedEvent, Ticket
+
+log = logging.getLogger("chatops.ingest")
+
+# Called inside the event's transaction after the ticket changed: (session, ticket, event, now).
+# Returns True when the parent message should be redrawn (e.g. a due time moved).
+TicketHook = Callable[[Session, Ticket, HelpdeskEvent, datetime], bool]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    duplicate: bool
+    ticket_id: str
+
+
+class Ingest:
+    """Stores each event once and turns it into ticket state and outbox rows."""
+
+    def __init__(self, sessions: sessionmaker[Session], config: AppConfig, clock: Clock,
+                 hooks: list[TicketHook] | None = None) -> None:
+        self.sessions = sessions
+        self.config = config
+        self.clock = clock
+        self.hooks = hooks or []
+
+    def handle(self, event: HelpdeskEvent) -> IngestResult:
+        for attempt in range(5):
+            try:
+                return self._handle_once(event)
+            except IntegrityError:
+                # A concurrent request stored the same event or ticket first: look again.
+                log.debug("integrity race on event %s, attempt %d", event.id, attempt + 1)
+        raise RuntimeError(f"event {event.id}: could not be stored after 5 attempts")
+
+    def _handle_once(self, event: HelpdeskEvent) -> IngestResult:
+        now = self.clock.now()
+        with self.sessions.begin() as session:
+            if session.get(ReceivedEvent, event.id) is not None:
+                return IngestResult(duplicate=True, ticket_id=event.ticket.id)
+            session.add(ReceivedEvent(id=event.id, type=event.type, ticket_id=event.ticket.id,
+                                      occurred_at=event.occurred_at, received_at=now))
+            session.flush()
+            ticket = session.get(Ticket, event.ticket.id, with_for_update=True)
+            team = self.config.team_for(ticket.team if ticket else event.ticket.team)
+            first = ticket is None
+            if ticket is None:
+                ticket = new_ticket(event, team.name)
+                session.add(ticket)
+                session.flush()
+                changes: list[dict] = []
+                before = None
+            else:
+                before = ticket_card(ticket, team.agents)
+                changes = apply_snapshot(ticket, event, team.agents)
+            self._comment(session, ticket, team, event, now)
+            redraw = False
+            for hook in self.hooks:
+                redraw = hook(session, ticket, event, now) or redraw
+            if first:
+                self._first_sighting(session, ticket, team, now)
+            for message in changes:
+                outbox.reply_in_thread(session, ticket.id, team.channel, message)
+            if event.comment is not None and event.type == "ticket.commented":
+                self._comment_reply(session, ticket, team, event, now)
+            if not first and (redraw or ticket_card(ticket, team.agents) != before):
+                self.refresh_parent(session, ticket, team, now)
+            log.info("event %s (%s) for ticket %s: %d thread replies", event.id, event.type,
+                     ticket.id, len(changes) + (1 if event.comment else 0))
+            return IngestResult(duplicate=False, ticket_id=ticket.id)
+
+    def _first_sighting(self, session: Session, ticket: Ticket, team: TeamConfig,
+                        now: datetime) -> None:
+        message = ticket_blocks.parent_message(self.card(session, ticket, team))
+        outbox.post_parent(session, ticket.id, team.channel, message)
+
+    def _comment(self, session: Session, ticket: Ticket, team: TeamConfig,
+                 event: HelpdeskEvent, now: datetime) -> None:
+        """A public agent comment meets the first-response target."""
+        c = event.comment
+        if event.type != "ticket.commented" or c is None:
+            return
+        if c.public and c.author_role == "agent":
+            if ticket.first_response_at is None or event.occurred_at < ticket.first_response_at:
+                ticket.first_response_at = event.occurred_at
+
+    def _comment_reply(self, session: Session, ticket: Ticket, team: TeamConfig,
+                       event: HelpdeskEvent, now: datetime) -> None:
+        c = event.comment
+        assert c is not None
+        author = agent_person(c.author.name, c.author.email, team.agents)
+        message = ticket_blocks.comment_reply(author, c.public, c.body)  # type: ignore[arg-type]
+        outbox.reply_in_thread(session, ticket.id, team.channel, message)
+
+    def card(self, session: Session, ticket: Ticket, team: TeamConfig) -> ticket_blocks.TicketCard:
+        """The parent's content; the SLA engine replaces this to add due lines and colour."""
+        return ticket_card(ticket, team.agents)
+
+    def refresh_parent(self, session: Session, ticket: Ticket, team: TeamConfig,
+                       now: datetime) -> None:
+        message = ticket_blocks.parent_message(self.card(session, ticket, team))
+        outbox.update_parent(session, ticket.id, team.channel, message)

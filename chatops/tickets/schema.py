@@ -1,0 +1,144 @@
+"""The helpdesk event (CONTRACT §4) as pydantic models, with errors named by JSON path."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Annotated, Literal
+
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
+                      field_validator, model_validator)
+
+EventType = Literal["ticket.created", "ticket.updated", "ticket.commented", "ticket.closed",
+                    "ticket.reopened", "rating.created"]
+Priority = Literal["urgent", "high", "normal", "low"]
+Status = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
+
+
+def _id_text(value: object) -> object:
+    """Helpdesks send ids as strings or numbers; we keep strings."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Id = Annotated[str, BeforeValidator(_id_text), Field(min_length=1, max_length=200)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+
+class Person(_Model):
+    name: str = Field(max_length=100_000)
+    email: str | None = Field(default=None, max_length=320)
+
+
+class Ticket(_Model):
+    id: Id
+    subject: str
+    url: str
+    priority: Priority
+    status: Status
+    team: str | None = None
+    requester: Person
+    assignee: Person | None = None
+    created_at: datetime
+
+    @field_validator("created_at")
+    @classmethod
+    def _aware(cls, v: datetime) -> datetime:
+        return _utc(v)
+
+
+class Comment(_Model):
+    id: Id
+    author: Person
+    author_role: str
+    public: bool
+    body: str
+
+
+class Rating(_Model):
+    id: Id
+    score: str | int
+    comment: str | None = None
+    agent: Person | None = None
+
+    @field_validator("score", mode="before")
+    @classmethod
+    def _score(cls, v: object) -> object:
+        if v in ("good", "neutral", "bad") and isinstance(v, str):
+            return v
+        if isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 5:
+            return v
+        raise ValueError("must be good, neutral, bad or an integer 1-5")
+
+
+class HelpdeskEvent(_Model):
+    id: Id
+    type: EventType
+    occurred_at: datetime
+    ticket: Ticket
+    comment: Comment | None = None
+    rating: Rating | None = None
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _aware(cls, v: datetime) -> datetime:
+        return _utc(v)
+
+    @model_validator(mode="after")
+    def _parts_match_type(self) -> "HelpdeskEvent":
+        if self.type == "ticket.commented" and self.comment is None:
+            raise _FieldError("comment", "a ticket.commented event needs a comment")
+        if self.type == "rating.created" and self.rating is None:
+            raise _FieldError("rating", "a rating.created event needs a rating")
+        return self
+
+
+def _utc(v: datetime) -> datetime:
+    return v.replace(tzinfo=timezone.utc) if v.tzinfo is None else v.astimezone(timezone.utc)
+
+
+class _FieldError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class EventRejected(Exception):
+    """Why a body is not a helpdesk event: message and the dotted path of the field."""
+
+    def __init__(self, error: str, field: str | None) -> None:
+        super().__init__(error)
+        self.error = error
+        self.field = field
+
+
+def _path(loc: tuple[object, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif isinstance(item, str) and not item.startswith(("literal[", "function-", "int", "str")):
+            parts.append(("." if parts else "") + item)
+    return "".join(parts)
+
+
+def parse_event(raw: bytes) -> HelpdeskEvent:
+    """Parse and validate; raises EventRejected naming the first thing that is wrong."""
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise EventRejected(f"body is not valid JSON: {exc}", None) from exc
+    if not isinstance(data, dict):
+        raise EventRejected("body must be a JSON object", None)
+    try:
+        return HelpdeskEvent.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        ctx_err = err.get("ctx", {}).get("error")
+        if isinstance(ctx_err, _FieldError):
+            raise EventRejected(str(ctx_err), ctx_err.field) from None
+        field = _path(tuple(err["loc"])) or None
+        value = err.get("input")
+        shown = "" if isinstance(value, (dict, list)) or value is None else f" (got {value!r:.80})"
+        raise EventRejected(f"{field or 'body'}: {err['msg']}{shown}", field) from None

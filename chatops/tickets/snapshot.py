@@ -1,0 +1,56 @@
+"""Snapshot semantics: the ticket state with the newest `occurred_at` wins."""
+from __future__ import annotations
+
+from typing import Any
+
+from blocks import ticket as ticket_blocks
+from chatops.tickets.cards import agent_person
+from chatops.tickets.schema import HelpdeskEvent
+from db.models import Ticket
+
+DONE = ("solved", "closed")
+
+
+def new_ticket(event: HelpdeskEvent, team: str) -> Ticket:
+    t = event.ticket
+    ticket = Ticket(id=t.id, team=team, created_at=t.created_at, state_at=event.occurred_at)
+    _copy(ticket, event)
+    return ticket
+
+
+def _copy(ticket: Ticket, event: HelpdeskEvent) -> None:
+    t = event.ticket
+    ticket.subject = t.subject
+    ticket.url = t.url
+    ticket.priority = t.priority
+    ticket.status = t.status
+    ticket.requester_name = t.requester.name
+    ticket.requester_email = t.requester.email
+    ticket.assignee_name = t.assignee.name if t.assignee else None
+    ticket.assignee_email = t.assignee.email if t.assignee else None
+    ticket.state_at = event.occurred_at
+    if t.status in DONE and ticket.solved_at is None:
+        ticket.solved_at = event.occurred_at
+    elif t.status not in DONE:
+        ticket.solved_at = None
+
+
+def apply_snapshot(ticket: Ticket, event: HelpdeskEvent,
+                   agents: dict[str, str]) -> list[dict[str, Any]]:
+    """Apply the event's snapshot if it is newer; return the thread replies it causes."""
+    if event.occurred_at <= ticket.state_at:
+        return []
+    t = event.ticket
+    replies: list[dict[str, Any]] = []
+    if t.status != ticket.status:
+        replies.append(ticket_blocks.status_reply(ticket.status, t.status))
+    old_key = (ticket.assignee_email or "").lower() or ticket.assignee_name
+    new_key = ((t.assignee.email or "").lower() or t.assignee.name) if t.assignee else None
+    if old_key != new_key:
+        old = agent_person(ticket.assignee_name, ticket.assignee_email, agents)
+        new = agent_person(t.assignee.name, t.assignee.email, agents) if t.assignee else None
+        replies.append(ticket_blocks.assignment_reply(old, new))
+    if t.priority != ticket.priority:
+        replies.append(ticket_blocks.priority_reply(ticket.priority, t.priority))
+    _copy(ticket, event)
+    return replies

@@ -1,0 +1,111 @@
+"""Typed SQLAlchemy models: ticket state, received events, Slack threads, the outbox."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from db.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Ticket(Base):
+    """Current state of one helpdesk ticket (the newest snapshot by `occurred_at`)."""
+
+    __tablename__ = "tickets"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    team: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    priority: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    requester_name: Mapped[str] = mapped_column(Text)
+    requester_email: Mapped[str | None] = mapped_column(Text)
+    assignee_name: Mapped[str | None] = mapped_column(Text)
+    assignee_email: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ReceivedEvent(Base):
+    """Every accepted helpdesk event id, so a redelivery has no effect."""
+
+    __tablename__ = "received_events"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    type: Mapped[str] = mapped_column(String(40))
+    ticket_id: Mapped[str | None] = mapped_column(String(200))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SlackThread(Base):
+    """The Slack parent message of a ticket: where its thread lives."""
+
+    __tablename__ = "slack_threads"
+
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(40))
+    ts: Mapped[str] = mapped_column(String(40))
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OutboxMessage(Base):
+    """One call to Slack or Teams waiting to be made (or made, or given up on).
+
+    `stream` orders rows: a row is sent only when no earlier row of its stream is pending.
+    `ticket_id` + `role` tie a row to a ticket's thread: `parent` posts it and records its ts,
+    `reply` posts in its thread, `parent_update` rewrites it.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    stream: Mapped[str] = mapped_column(String(300))
+    transport: Mapped[str] = mapped_column(String(10))  # slack | teams
+    method: Mapped[str] = mapped_column(String(40))  # chat.postMessage | chat.update | teams.post
+    target: Mapped[str] = mapped_column(String(300))  # channel / user id / email:<addr> / team name
+    role: Mapped[str] = mapped_column(String(20), default="plain")
+    ticket_id: Mapped[str | None] = mapped_column(String(200))
+    payload: Mapped[str] = mapped_column(Text)  # JSON
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    result_channel: Mapped[str | None] = mapped_column(String(40))
+    result_ts: Mapped[str | None] = mapped_column(String(40))
+
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_stream", "stream", "status", "id"),
+    )
+
+
+class ChannelPace(Base):
+    """Earliest moment the next message may be posted to a channel (shared by all workers)."""
+
+    __tablename__ = "channel_pace"
+
+    channel: Mapped[str] = mapped_column(String(300), primary_key=True)
+    next_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SlackUser(Base):
+    """Cache of `users.lookupByEmail`: user_id is None when Slack knows no such user."""
+
+    __tablename__ = "slack_users"
+
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    user_id: Mapped[str | None] = mapped_column(String(40))
+    looked_up_at: Mapped[datetime] = mapped_column(UTCDateTime())

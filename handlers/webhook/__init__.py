@@ -1,0 +1,64 @@
+"""The helpdesk webhook (CONTRACT §3): size, signature, schema, then one service call."""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Callable
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+
+from chatops.tickets.ingest import Ingest
+from chatops.tickets.schema import EventRejected, parse_event
+from chatops.tickets.signature import check
+
+log = logging.getLogger("chatops.webhook")
+
+MAX_BODY = 1024 * 1024
+
+
+def register(flask_app: Flask, ingest: Ingest, secret: str, on_accepted: Callable[[], None],
+             count: Callable[[str], None]) -> None:
+    bp = Blueprint("helpdesk", __name__)
+
+    @bp.post("/webhooks/helpdesk")
+    def helpdesk() -> tuple[Response, int] | Response:
+        length = request.content_length
+        if length is None or length > MAX_BODY:
+            count("too_large" if length else "no_length")
+            return _error("body over 1 MiB" if length else "Content-Length required",
+                          None, 413 if length else 411)
+        body = request.get_data(cache=False)
+        if len(body) > MAX_BODY:
+            count("too_large")
+            return _error("body over 1 MiB", None, 413)
+        why = check(secret, request.headers.get("X-Chatops-Timestamp"),
+                    request.headers.get("X-Chatops-Signature"), body, time.time())
+        if why:
+            log.warning("helpdesk webhook rejected (401): %s", why)
+            count("unauthorized")
+            return _error("invalid signature", None, 401)
+        try:
+            event = parse_event(body)
+        except EventRejected as exc:
+            log.info("helpdesk event rejected (400): %s", exc.error)
+            count("invalid")
+            return _error(exc.error, exc.field, 400)
+        result = ingest.handle(event)
+        if result.duplicate:
+            count("duplicate")
+            return jsonify(accepted=True, duplicate=True), 200
+        count("accepted")
+        on_accepted()
+        return jsonify(accepted=True, duplicate=False), 202
+
+    flask_app.register_blueprint(bp)
+
+
+def _error(message: str, field: str | None, status: int) -> tuple[Response, int]:
+    body: dict[str, Any] = {"error": message}
+    if field is not None or status == 400:
+        body["field"] = field
+    return jsonify(body), status
+
+
+__all__ = ["register", "current_app"]
