@@ -7,8 +7,7 @@ from typing import Any
 from blocks import colours
 from blocks.ids import ActionId
 from blocks.people import Person, mention
-from blocks.text import (BUTTON_VALUE_MAX, FIELD_TEXT_MAX, HEADER_TEXT_MAX, SECTION_TEXT_MAX,
-                         plain, safe, safe_url)
+from blocks.text import BUTTON_VALUE_MAX, FIELD_TEXT_MAX, SECTION_TEXT_MAX, safe, safe_url
 
 Message = dict[str, Any]
 
@@ -49,8 +48,9 @@ def parent_message(card: TicketCard) -> Message:
         f"*Requester*\n{requester}",
     ]
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "emoji": False,
-                                    "text": plain(f"{_label(card)} {card.subject}", HEADER_TEXT_MAX)}},
+        # mrkdwn, not a header: outside text is always escaped, whatever the block type.
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"*{safe(_label(card), 200)}* "
+                                     f"{safe(card.subject, SECTION_TEXT_MAX - 300)}"}},
         {"type": "section",
          "fields": [{"type": "mrkdwn", "text": f[:FIELD_TEXT_MAX]} for f in fields]},
     ]

@@ -5,6 +5,7 @@ import logging
 import secrets
 import threading
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Callable
 
 from flask import Flask
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from chatops.clock import Clock, SystemClock
 from chatops.config import AppConfig
+from chatops.delivery.claims import PACE_INTERVAL
 from chatops.delivery.outbox import Wakeup
 from chatops.delivery.slack_sender import SlackSender, make_client
 from chatops.delivery.teams_sender import TeamsSender
@@ -59,7 +61,7 @@ class Runtime:
 
 
 def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = None,
-                  engine: Engine | None = None) -> Runtime:
+                  engine: Engine | None = None, pace: timedelta = PACE_INTERVAL) -> Runtime:
     clock = clock or SystemClock()
     engine = engine or make_engine(env.database_url)
     sessions = make_session_factory(engine)
@@ -72,7 +74,7 @@ def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = Non
         return found.teams_webhook_env if found else None
 
     worker = DeliveryWorker(sessions, SlackSender(client, sessions), TeamsSender(teams_env),
-                            metrics=metrics, wakeup=wakeup)
+                            metrics=metrics, wakeup=wakeup, pace=pace)
     ingest = Ingest(sessions, config, clock)
     _watch_outbox(metrics, sessions)
     return Runtime(config=config, env=env, clock=clock, engine=engine, sessions=sessions,

@@ -31,12 +31,13 @@ def _utcnow() -> datetime:
 class DeliveryWorker:
     def __init__(self, sessions: sessionmaker[Session], slack: SlackSender, teams: TeamsSender,
                  metrics: Metrics | None = None, wakeup: Wakeup | None = None,
-                 batch: int = 50) -> None:
+                 batch: int = 50, pace: timedelta = claims.PACE_INTERVAL) -> None:
         self.sessions = sessions
         self.senders = {"slack": slack, "teams": teams}
         self.metrics = metrics or Metrics()
         self.wakeup = wakeup or Wakeup()
         self.batch = batch
+        self.pace = pace  # gap between two posts to one channel
         self.name = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
 
     # -- one pass -------------------------------------------------------------------------
@@ -96,7 +97,7 @@ class DeliveryWorker:
             self.metrics.deliveries.labels(job.transport, outcome.kind).inc()
             if job.transport == "slack" and job.method == POST:
                 wait = outcome.delay if outcome.kind == "ratelimited" else 0.0
-                pace = claims.PACE_INTERVAL if outcome.kind == "ok" else timedelta(0)
+                pace = self.pace if outcome.kind == "ok" else timedelta(0)
                 claims.release_channel(session, job.target,
                                        now + max(pace, timedelta(seconds=wait)))
 

@@ -126,7 +126,7 @@ def test_breached_then_paused_reports_the_past_due_moment() -> None:
 budgets = st.integers(0, 3 * 24 * 60).map(lambda m: timedelta(minutes=m))
 mark_lists = st.lists(st.sampled_from([0.9, 0.75, 0.5, 0.33, 0.25, 0.1, 0.05, 0.0]), min_size=1, max_size=5, unique=True)
 gaps = st.integers(0, 3 * 86400).map(lambda s: timedelta(seconds=s))
-prop = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+prop = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _clock_with_pause(cal: BusinessCalendar, start: datetime, budget: timedelta,

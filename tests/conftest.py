@@ -1,0 +1,139 @@
+"""Fixtures: a database (SQLite, or PostgreSQL via CHATOPS_TEST_DATABASE_URL), the fake Slack,
+and the app wired to both."""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+
+from chatops.app import Runtime, build_runtime, create_app
+from chatops.clock import Clock
+from chatops.config import AppConfig, validate_config_data
+from chatops.environment import Environment
+from chatops.sandbox.fake_slack import FakeSlack
+from db.migrate import upgrade
+from db.schema import Base
+from db.session import make_engine
+from tests import signing
+
+PG_URL = os.environ.get("CHATOPS_TEST_DATABASE_URL")
+
+BASE_CONFIG: dict[str, Any] = {
+    "timezone": "UTC",
+    "admins": ["U0ADMIN1"],
+    "teams": [{"name": "support", "channel": "C0SUPPORT", "leads": ["U0LEAD1", "U0LEAD2"],
+               "agents": {"bob@example.com": "U0AGENT1"},
+               "teams_webhook_env": "TEAMS_WEBHOOK_SUPPORT"}],
+    "qa": {"reviewers": ["U0QA1"]},
+}
+
+
+def make_config(**overrides: Any) -> AppConfig:
+    data = json.loads(json.dumps(BASE_CONFIG))
+    data.update(overrides)
+    return validate_config_data(data)
+
+
+@pytest.fixture(scope="session")
+def _pg_engine() -> Iterator[Engine | None]:
+    if not PG_URL:
+        yield None
+        return
+    engine = make_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, _pg_engine: Engine | None) -> str:
+    """A fresh, migrated, empty database for each test."""
+    if _pg_engine is None:
+        url = f"sqlite:///{tmp_path / 'chatops.db'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        return url
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with _pg_engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return PG_URL  # type: ignore[return-value]
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack(token=signing.BOT_TOKEN,
+                     users={"bob@example.com": "U0AGENT1", "carol@example.com": "U0AGENT2",
+                            "dave@example.com": "U0AGENT3"})
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+class Harness:
+    """The app under test: signed requests in, the fake Slack's record out."""
+
+    def __init__(self, rt: Runtime, fake: FakeSlack) -> None:
+        self.rt = rt
+        self.fake = fake
+        self.flask = create_app(rt)
+        self.client = self.flask.test_client()
+
+    def post_event(self, body: dict[str, Any] | bytes, **sign: Any) -> Any:
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        return self.client.post("/webhooks/helpdesk", data=raw,
+                                headers=signing.helpdesk_headers(raw, **sign))
+
+    def slack(self, body: bytes, content_type: str = "application/x-www-form-urlencoded",
+              **sign: Any) -> Any:
+        return self.client.post("/slack/events", data=body,
+                                headers=signing.slack_headers(body, content_type=content_type,
+                                                              **sign))
+
+    def deliver(self, max_seconds: float = 10) -> int:
+        return self.rt.worker.drain(max_seconds)
+
+    def rows(self, model: type) -> list[Any]:
+        with self.rt.sessions() as session:
+            return list(session.query(model).all())
+
+
+@pytest.fixture
+def make_harness(database_url: str, fake_slack: FakeSlack,
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    made: list[Runtime] = []
+    monkeypatch.setenv("TEAMS_WEBHOOK_SUPPORT", fake_slack.teams_url("support"))
+
+    def make(config: AppConfig | None = None, clock: Clock | None = None,
+             pace: timedelta = timedelta(milliseconds=20)) -> Harness:
+        """`pace` is short here so tests run fast; test_delivery checks the real one."""
+        env = Environment(slack_bot_token=signing.BOT_TOKEN,
+                          slack_signing_secret=signing.SLACK_SIGNING_SECRET,
+                          slack_api_url=fake_slack.url, database_url=database_url,
+                          webhook_secret=signing.WEBHOOK_SECRET)
+        rt = build_runtime(config or make_config(), env, clock=clock, pace=pace)
+        made.append(rt)
+        return Harness(rt, fake_slack)
+
+    yield make
+    for rt in made:
+        rt.close()
+
+
+@pytest.fixture
+def app(make_harness: Any) -> Harness:
+    return make_harness()
+
+
+def unique() -> str:
+    return uuid.uuid4().hex[:8]

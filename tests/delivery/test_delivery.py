@@ -1,0 +1,108 @@
+"""The outbox worker against a misbehaving fake Slack: outages, 429s, pacing, many workers."""
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from chatops.delivery.claims import PACE_INTERVAL
+from chatops.sandbox.fake_slack import FakeSlack
+from db.models import OutboxMessage
+from tests.conftest import Harness
+from tests.events import comment, event
+
+
+def _ticket_burst(app: Harness, tickets: int, comments: int) -> None:
+    for t in range(tickets):
+        tid = str(2000 + t)
+        assert app.post_event(event(ticket_id=tid)).status_code == 202
+        for c in range(comments):
+            body = comment(event(ticket_id=tid, occurred_at=f"2026-11-23T09:{31 + c}:00Z"),
+                           f"ticket {tid} comment {c}", comment_id=f"c-{tid}-{c}")
+            assert app.post_event(body).status_code == 202
+
+
+def _assert_threads_in_order(fake: FakeSlack, tickets: int, comments: int) -> None:
+    parents = [m for m in fake.messages("C0SUPPORT") if not m.get("thread_ts")]
+    assert len(parents) == tickets, "one parent per ticket, none twice"
+    for parent in parents:
+        replies = [r["text"] for r in fake.thread("C0SUPPORT", parent["ts"])]
+        bodies = [r["blocks"][1]["text"]["text"] for r in fake.thread("C0SUPPORT", parent["ts"])]
+        assert len(replies) == comments
+        assert bodies == sorted(bodies, key=lambda b: int(b.rsplit(" ", 1)[1]))
+
+
+def test_slack_down_then_back_loses_nothing_and_keeps_order(app: Harness) -> None:
+    app.fake.set_down(True)
+    _ticket_burst(app, tickets=3, comments=3)
+    assert app.deliver(max_seconds=1.5) > 0       # nothing can get through
+    assert app.fake.messages() == []
+    app.fake.set_down(False)
+    assert app.deliver(max_seconds=30) == 0
+    _assert_threads_in_order(app.fake, tickets=3, comments=3)
+    retried = [r for r in app.rows(OutboxMessage) if r.attempts > 1]
+    assert retried, "the outage must have caused retries"
+
+
+def test_5xx_is_retried_with_backoff(app: Harness) -> None:
+    app.fake.fail_next(2, method="chat.postMessage", status=503)
+    app.post_event(event())
+    assert app.deliver(max_seconds=15) == 0
+    [row] = app.rows(OutboxMessage)
+    assert row.status == "done" and row.attempts == 3
+
+
+def test_429_waits_retry_after_then_delivers(app: Harness) -> None:
+    app.fake.fail_next(method="chat.postMessage", status=429, retry_after=2)
+    app.post_event(event())
+    assert app.deliver(max_seconds=15) == 0
+    posts = app.fake.calls_to("chat.postMessage", ok_only=False)
+    assert [c.status for c in posts] == [429, 200]
+    assert posts[1].at - posts[0].at >= 2.0
+    text = app.client.get("/metrics").get_data(as_text=True)
+    assert 'chatops_rate_limited_total{transport="slack"} 1.0' in text
+
+
+def test_real_pacing_never_trips_slacks_limit(make_harness: Any) -> None:
+    app: Harness = make_harness(pace=PACE_INTERVAL)
+    app.fake.enforce_rate_limit = True  # the fake answers 429 to a 2nd post within 1 s
+    _ticket_burst(app, tickets=2, comments=1)
+    assert app.deliver(max_seconds=20) == 0
+    assert app.fake.rate_limit_violations == 0
+    posts = app.fake.calls_to("chat.postMessage")
+    gaps = [b.at - a.at for a, b in zip(posts, posts[1:])]
+    assert len(posts) == 4 and min(gaps) >= 1.0
+
+
+def test_workers_side_by_side_never_double_post(make_harness: Any) -> None:
+    first: Harness = make_harness()
+    others = [make_harness() for _ in range(2)]
+    _ticket_burst(first, tickets=6, comments=2)
+    threads = [threading.Thread(target=h.deliver, args=(30,)) for h in [first, *others]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    _assert_threads_in_order(first.fake, tickets=6, comments=2)
+    assert len(first.fake.calls_to("chat.postMessage")) == 6 * 3
+
+
+def test_dm_to_unknown_email_is_skipped_not_retried(app: Harness) -> None:
+    from chatops.delivery import outbox
+
+    with app.rt.sessions.begin() as session:
+        outbox.direct_message(session, "email:nobody@nowhere.example",
+                              {"text": "hi", "blocks": []})
+    assert app.deliver() == 0
+    [row] = app.rows(OutboxMessage)
+    assert row.status == "skipped" and "nobody@nowhere.example" in (row.last_error or "")
+    assert app.fake.calls_to("chat.postMessage", ok_only=False) == []
+
+
+def test_in_process_worker_delivers_right_after_accepting(app: Harness) -> None:
+    app.rt.start_worker()
+    started = time.monotonic()
+    app.post_event(event())
+    assert app.fake.wait_for(lambda: len(app.fake.messages()) == 1, timeout=5)
+    assert time.monotonic() - started < 2
+    assert app.client.get("/healthz").get_json()["worker"] == "running"
