@@ -1,12 +1,16 @@
 """Engine and session factory, tuned per database."""
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///chatops.db"
+READ_ONLY = "chatops_read_only"  # execution option: this transaction only reads
+WRITER_WAIT_SECONDS = 30
+_HOLDS_WRITER = "chatops_holds_writer"
 
 
 def make_engine(url: str) -> Engine:
@@ -24,10 +28,28 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
+        # One writer at a time in this process, queued on a Python lock: SQLite's own busy
+        # handler would make waiting threads sleep whole milliseconds between retries.
+        writer = threading.Lock()
+
         @event.listens_for(engine, "begin")
-        def _begin_immediate(conn: Any) -> None:
-            # Take the write lock up front: no "database is locked" upgrade deadlocks.
+        def _begin(conn: Any) -> None:
+            # Readers that asked for READ_ONLY don't hold up writers (WAL lets them read).
+            if conn.get_execution_options().get(READ_ONLY):
+                conn.exec_driver_sql("BEGIN")
+                return
+            info = conn.connection.info
+            if not info.get(_HOLDS_WRITER):
+                if not writer.acquire(timeout=WRITER_WAIT_SECONDS):
+                    raise TimeoutError("SQLite: waited too long for the write lock")
+                info[_HOLDS_WRITER] = True
+            # Take SQLite's write lock up front: no lock-upgrade deadlocks between processes.
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        @event.listens_for(engine.pool, "checkin")
+        def _release(dbapi_conn: Any, record: Any) -> None:
+            if record is not None and record.info.pop(_HOLDS_WRITER, False):
+                writer.release()
 
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
@@ -35,3 +57,9 @@ def make_engine(url: str) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def read_only(session: Session) -> Session:
+    """Mark a fresh session's transaction as read-only (on SQLite: no write lock)."""
+    session.connection(execution_options={READ_ONLY: True})
+    return session

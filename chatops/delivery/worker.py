@@ -18,10 +18,12 @@ from chatops.delivery.slack_sender import Job, SlackSender
 from chatops.delivery.teams_sender import TeamsSender
 from chatops.metrics import Metrics
 from db.models import OutboxMessage, SlackThread
+from db.session import read_only
 
 log = logging.getLogger("chatops.delivery")
 
 IDLE_POLL_SECONDS = 0.25
+MIN_PASS_GAP_SECONDS = 0.02
 
 
 def _utcnow() -> datetime:
@@ -53,8 +55,12 @@ class DeliveryWorker:
     def _claim(self) -> list[Job]:
         now = _utcnow()
         jobs: list[Job] = []
-        with self.sessions.begin() as session:
-            for row in claims.due_rows(session, now, self.batch):
+        with self.sessions() as session:  # look without blocking writers …
+            candidates = claims.due_rows(read_only(session), now, self.batch)
+        if not candidates:
+            return jobs
+        with self.sessions.begin() as session:  # … then claim (compare-and-set) in a write
+            for row in candidates:
                 paced = row.transport == "slack" and row.method == POST
                 if paced and not claims.reserve_channel(session, row.target, now):
                     continue
@@ -104,7 +110,14 @@ class DeliveryWorker:
     # -- loops ------------------------------------------------------------------------------
     def run_forever(self, stop: threading.Event) -> None:
         log.info("delivery worker %s started", self.name)
+        last_pass = 0.0
         while not stop.is_set():
+            # Under a burst of events wakeups never stop: spacing passes keeps the worker's
+            # scans from starving the web threads it shares the process with.
+            since = time.monotonic() - last_pass
+            if since < MIN_PASS_GAP_SECONDS:
+                stop.wait(MIN_PASS_GAP_SECONDS - since)
+            last_pass = time.monotonic()
             try:
                 attempted = self.run_once()
             except Exception:  # the database may be briefly unavailable: keep going

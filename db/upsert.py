@@ -1,0 +1,27 @@
+"""Insert-if-absent in one statement, on SQLite and PostgreSQL alike."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from db.models import ReceivedEvent
+
+_TABLE = ReceivedEvent.__table__
+# Built once: constructing statements per request is a measurable share of ingest time.
+_RECORD_EVENT = {
+    "postgresql": postgresql.insert(_TABLE).on_conflict_do_nothing(index_elements=["id"]),
+    "sqlite": sqlite.insert(_TABLE).on_conflict_do_nothing(index_elements=["id"]),
+}
+
+
+def record_event_once(session: Session, event_id: str, type_: str, ticket_id: str | None,
+                      occurred_at: datetime, received_at: datetime) -> bool:
+    """Store the event id; False when it was stored before (a redelivery)."""
+    connection = session.connection()
+    statement = _RECORD_EVENT[connection.dialect.name]
+    result = connection.execute(statement, dict(id=event_id, type=type_, ticket_id=ticket_id,
+                                                occurred_at=occurred_at,
+                                                received_at=received_at))
+    return result.rowcount == 1

@@ -1,0 +1,52 @@
+"""`chatops serve` as a real process: HTTP in, fake Slack out, and kill -9 loses nothing."""
+from __future__ import annotations
+
+import http.client
+import json
+from pathlib import Path
+from typing import Any
+
+from bench.common import TOKEN, Server, helpdesk_request, ticket_event
+from chatops.sandbox.fake_slack import FakeSlack
+
+
+def post(server: Server, event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    body, headers = helpdesk_request(event)
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("POST", "/webhooks/helpdesk", body=body, headers=headers)
+    response = conn.getresponse()
+    return response.status, json.loads(response.read())
+
+
+def test_serve_mirrors_over_real_http(tmp_path: Path) -> None:
+    server = Server(teams=2, workdir=tmp_path)
+    try:
+        status, body = post(server, ticket_event(1, "team0"))
+        assert (status, body) == (202, {"accepted": True, "duplicate": False})
+        assert server.fake.wait_for(lambda: len(server.fake.messages("C0BENCH000")) == 1, 10)
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", "/healthz")
+        health = json.loads(conn.getresponse().read())
+        assert health["status"] == "ok" and health["db"] == "ok"
+    finally:
+        server.stop()
+
+
+def test_kill_9_loses_nothing_it_answered_2xx_for(tmp_path: Path) -> None:
+    fake = FakeSlack(token=TOKEN).start()
+    try:
+        fake.set_down(True)  # Slack unreachable: everything waits in the outbox
+        first = Server(teams=2, workdir=tmp_path, fake=fake)
+        for n in range(5):
+            assert post(first, ticket_event(n, f"team{n % 2}"))[0] == 202
+        first.kill()
+        fake.set_down(False)
+        second = Server(teams=2, workdir=tmp_path, fake=fake)
+        try:
+            assert fake.wait_for(lambda: len(fake.messages()) == 5, timeout=20)
+            posted = sorted(m["text"].split(":")[0] for m in fake.messages())
+            assert posted == [f"Ticket #b-{n}" for n in range(5)]
+        finally:
+            second.stop()
+    finally:
+        fake.stop()
