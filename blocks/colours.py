@@ -21,3 +21,29 @@ def ticket_colour(status: str, sla_colour: str | None) -> str:
     if status in ("pending", "on_hold"):
         return TICKET_PAUSED
     return TICKET_OPEN
+
+
+# Adaptive Card container styles (Teams): the nearest named style to a "#RRGGBB" colour.
+TEAMS_STYLES = {"#2EB67D": "good", "#ECB22E": "warning", "#E01E5A": "attention",
+                "#8B0000": "attention", TICKET_OPEN: "accent", TICKET_PAUSED: "emphasis"}
+
+
+def teams_style(colour: str) -> str:
+    """`good`, `warning`, `attention`, `accent` or `emphasis` for any hex colour, by hue."""
+    known = TEAMS_STYLES.get(colour.upper())
+    if known:
+        return known
+    import colorsys
+
+    red, green, blue = (int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    if saturation < 0.2 or lightness < 0.08 or lightness > 0.95:
+        return "emphasis"
+    degrees = hue * 360
+    if degrees < 20 or degrees >= 300:
+        return "attention"
+    if degrees < 70:
+        return "warning"
+    if degrees < 170:
+        return "good"
+    return "accent"

@@ -15,8 +15,9 @@ from slack_bolt.authorization import AuthorizeResult
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from chatops.admin.review import ReviewTrigger
 from chatops.clock import Clock, SystemClock
-from chatops.config import AppConfig
+from chatops.config import AppConfig, TeamConfig
 from chatops.delivery.claims import PACE_INTERVAL
 from chatops.delivery.outbox import Wakeup
 from chatops.delivery.slack_sender import SlackSender, make_client
@@ -24,8 +25,11 @@ from chatops.delivery.teams_sender import TeamsSender
 from chatops.delivery.worker import DeliveryWorker
 from chatops.environment import Environment
 from chatops.metrics import Metrics
+from chatops.ratings.intake import RatingsIntake
+from chatops.sla.expand import WORK as NUDGE_WORK
+from chatops.sla.service import SlaService
 from chatops.tickets.ingest import Ingest
-from db.models import OutboxMessage
+from db.models import OutboxMessage, Ticket
 from db.session import make_engine, make_session_factory
 
 log = logging.getLogger("chatops")
@@ -44,8 +48,10 @@ class Runtime:
     wakeup: Wakeup
     ingest: Ingest
     worker: DeliveryWorker
+    sla: SlaService
     stops: list[Callable[[], None]] = field(default_factory=list)
     worker_thread: threading.Thread | None = None
+    weekly_review: ReviewTrigger | None = None  # `review <team>` posts through it when set
 
     def start_worker(self) -> None:
         thread, stop = self.worker.start_thread()
@@ -75,10 +81,20 @@ def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = Non
 
     worker = DeliveryWorker(sessions, SlackSender(client, sessions), TeamsSender(teams_env),
                             metrics=metrics, wakeup=wakeup, pace=pace)
-    ingest = Ingest(sessions, config, clock)
+    sla = SlaService(config)
+    ingest = Ingest(sessions, config, clock, hooks=[sla.on_ticket_event],
+                    parent_sla=sla.parent_view)
+    ingest.hooks.append(RatingsIntake(config))
+
+    def redraw_parent(session: Session, ticket_id: str, team: TeamConfig) -> None:
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is not None:
+            ingest.refresh_parent(session, ticket, team, clock.now())
+
+    worker.expanders[NUDGE_WORK] = lambda session, args: sla.expand(session, args, redraw_parent)
     _watch_outbox(metrics, sessions)
     return Runtime(config=config, env=env, clock=clock, engine=engine, sessions=sessions,
-                   metrics=metrics, wakeup=wakeup, ingest=ingest, worker=worker)
+                   metrics=metrics, wakeup=wakeup, ingest=ingest, worker=worker, sla=sla)
 
 
 def _watch_outbox(metrics: Metrics, sessions: sessionmaker[Session]) -> None:

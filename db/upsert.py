@@ -11,8 +11,11 @@ from db.models import ReceivedEvent
 _TABLE = ReceivedEvent.__table__
 # Built once: constructing statements per request is a measurable share of ingest time.
 _RECORD_EVENT = {
-    "postgresql": postgresql.insert(_TABLE).on_conflict_do_nothing(index_elements=["id"]),
-    "sqlite": sqlite.insert(_TABLE).on_conflict_do_nothing(index_elements=["id"]),
+    # RETURNING, not rowcount: PostgreSQL's rowcount is not kept for such inserts.
+    "postgresql": postgresql.insert(_TABLE).on_conflict_do_nothing(index_elements=["id"])
+    .returning(_TABLE.c.id),
+    "sqlite": sqlite.insert(_TABLE).on_conflict_do_nothing(index_elements=["id"])
+    .returning(_TABLE.c.id),
 }
 
 
@@ -24,4 +27,4 @@ def record_event_once(session: Session, event_id: str, type_: str, ticket_id: st
     result = connection.execute(statement, dict(id=event_id, type=type_, ticket_id=ticket_id,
                                                 occurred_at=occurred_at,
                                                 received_at=received_at))
-    return result.rowcount == 1
+    return result.first() is not None

@@ -1,19 +1,41 @@
-"""APScheduler 3.x set-up: in-process for `chatops serve`, standalone for `chatops scheduler`."""
+"""APScheduler 3.x set-up: in-process for `chatops serve`, standalone for `chatops scheduler`.
+
+Jobs coalesce (a backlog of missed ticks runs once), never overlap themselves, and tolerate
+an hour of misfire, so a restart neither loses nor repeats a scan's work; the first scan runs
+at start. Nudges are at most once by a database constraint anyway, whatever the scheduler does.
+"""
 from __future__ import annotations
 
 import logging
 import signal
-import threading
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from jobs.sla_scan import scheduled_sla_scan
 
 log = logging.getLogger("chatops.scheduler")
 
+JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
+SLA_SCAN = "sla-scan"
 
-def make_scheduler(rt: Any) -> BackgroundScheduler:
-    scheduler = BackgroundScheduler(timezone="UTC", job_defaults={
-        "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
+
+def add_jobs(scheduler: BaseScheduler, rt: Any) -> None:
+    every = rt.config.sla.scan_every.total_seconds()
+    scheduler.add_job(scheduled_sla_scan, IntervalTrigger(seconds=every, timezone="UTC"),
+                      args=[rt], id=SLA_SCAN, name="SLA scan", replace_existing=True,
+                      next_run_time=datetime.now(timezone.utc),  # catch up right after a start
+                      **JOB_DEFAULTS)
+
+
+def make_scheduler(rt: Any, blocking: bool = False) -> BaseScheduler:
+    cls = BlockingScheduler if blocking else BackgroundScheduler
+    scheduler = cls(timezone="UTC", job_defaults=dict(JOB_DEFAULTS))
+    add_jobs(scheduler, rt)
     return scheduler
 
 
@@ -25,12 +47,12 @@ def start_background_scheduler(rt: Any) -> Callable[[], None]:
 
 
 def run_scheduler_forever(rt: Any) -> int:
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    shutdown = start_background_scheduler(rt)
+    """`chatops scheduler`: blocks until SIGTERM or Ctrl-C."""
+    scheduler = make_scheduler(rt, blocking=True)
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    log.info("scheduler running with %d job(s)", len(scheduler.get_jobs()))
     try:
-        stop.wait()
-    except KeyboardInterrupt:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
         pass
-    shutdown()
     return 0

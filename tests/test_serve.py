@@ -43,7 +43,7 @@ def test_kill_9_loses_nothing_it_answered_2xx_for(tmp_path: Path) -> None:
         fake.set_down(False)
         second = Server(teams=2, workdir=tmp_path, fake=fake)
         try:
-            assert fake.wait_for(lambda: len(fake.messages()) == 5, timeout=20)
+            assert fake.wait_for(lambda: len(fake.messages()) == 5, timeout=40)
             posted = sorted(m["text"].split(":")[0] for m in fake.messages())
             assert posted == [f"Ticket #b-{n}" for n in range(5)]
         finally:

@@ -6,13 +6,14 @@ allows a post. Claims are compare-and-set updates, so two workers never send the
 """
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from chatops.delivery.outbox import POST
+from chatops.delivery.outbox import INTERNAL, POST
 from db.models import ChannelPace, OutboxMessage
 
 PACE_INTERVAL = timedelta(seconds=1.1)  # Slack allows ~1 chat.postMessage per second per channel
@@ -30,6 +31,7 @@ def due_rows(session: Session, now: datetime, limit: int) -> list[OutboxMessage]
     query = (select(o)
              .where(o.status == "pending", o.next_attempt_at <= now,
                     or_(o.claimed_until.is_(None), o.claimed_until < now),
+                    o.transport != INTERNAL,
                     ~blocked_by_order,
                     or_(o.method != POST, ~paced))
              .order_by(o.id).limit(limit))
@@ -82,4 +84,53 @@ def next_retry_at(session: Session) -> datetime | None:
 
 
 __all__ = ["due_rows", "claim", "reserve_channel", "release_channel", "counts",
-           "next_retry_at", "PACE_INTERVAL"]
+           "next_retry_at", "PACE_INTERVAL", "pending_expansions", "take"]
+
+
+def pending_expansions(session: Session, limit: int) -> list[int]:
+    return list(session.scalars(select(OutboxMessage.id)
+                                .where(OutboxMessage.status == "pending",
+                                       OutboxMessage.transport == INTERNAL)
+                                .order_by(OutboxMessage.id).limit(limit)))
+
+
+def take(session: Session, row_id: int, now: datetime) -> bool:
+    """Compare-and-set an internal row from pending to done: one worker wins it."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending")
+        .values(status="done", delivered_at=now, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover_dead_claims(session: Session, host: str, now: datetime) -> int:
+    """Free the claims (and channel reservations) of workers on this host that died, e.g.
+    by kill -9, instead of waiting for their lease to run out. Worker names are
+    `<host>-<pid>-<random>`; a claim of another host is left to its lease."""
+    held = session.scalars(select(OutboxMessage).where(
+        OutboxMessage.status == "pending", OutboxMessage.claimed_until > now,
+        OutboxMessage.claimed_by.like(f"{host}-%"))).all()
+    freed = 0
+    for row in held:
+        try:
+            pid = int((row.claimed_by or "")[len(host) + 1:].split("-")[0])
+        except ValueError:
+            continue
+        if _alive(pid):
+            continue
+        row.claimed_until, row.claimed_by = None, None
+        if row.method == POST:
+            release_channel(session, row.target, now)
+        freed += 1
+    return freed

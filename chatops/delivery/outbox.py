@@ -18,19 +18,24 @@ from db.models import OutboxMessage
 POST = "chat.postMessage"
 UPDATE = "chat.update"
 TEAMS = "teams.post"
+EXPAND = "expand"
+INTERNAL = "internal"  # rows the worker handles itself, without calling out
 
 _INSERT = insert(OutboxMessage.__table__)  # type: ignore[arg-type]
 
 
-def _add(session: Session, *, stream: str, transport: str, method: str, target: str,
-         payload: dict[str, Any], role: str = "plain", ticket_id: str | None = None) -> None:
+def _row(*, stream: str, transport: str, method: str, target: str, payload: dict[str, Any],
+         role: str = "plain", ticket_id: str | None = None) -> dict[str, Any]:
     # Delivery timing is wall-clock time (not the domain clock): it schedules real retries.
     now = datetime.now(timezone.utc)
+    return dict(stream=stream, transport=transport, method=method, target=target, role=role,
+                ticket_id=ticket_id, payload=json.dumps(payload, ensure_ascii=False),
+                status="pending", attempts=0, created_at=now, next_attempt_at=now)
+
+
+def _add(session: Session, **row: Any) -> None:
     # A prebuilt Core insert: this runs for every accepted event; the ORM costs more.
-    session.connection().execute(_INSERT, dict(
-        stream=stream, transport=transport, method=method, target=target, role=role,
-        ticket_id=ticket_id, payload=json.dumps(payload, ensure_ascii=False),
-        status="pending", attempts=0, created_at=now, next_attempt_at=now))
+    session.connection().execute(_INSERT, _row(**row))
 
 
 def ticket_stream(ticket_id: str) -> str:
@@ -72,6 +77,22 @@ def teams_card(session: Session, team: str, card: dict[str, Any]) -> None:
     """A card for the team's Teams channel (URL taken from its env var at delivery)."""
     return _add(session, stream=f"teams:{team}", transport="teams", method=TEAMS, target=team,
                 payload=card, role="teams")
+
+
+def expand_later(session: Session, work: str, key: str, args: dict[str, Any]) -> None:
+    """Work the delivery worker turns into messages (a registered expander, no network):
+    keeps hot paths such as the SLA scan to one small row per nudge. `key` names the row's
+    own stream, so expansions never wait for one another."""
+    _add(session, stream=f"expand:{key}", transport=INTERNAL, method=EXPAND, target=work,
+         payload=args, role="expand")
+
+
+def expand_many(session: Session, work: str, items: list[tuple[str, dict[str, Any]]]) -> None:
+    """`expand_later` for many rows in one executemany."""
+    if items:
+        session.connection().execute(_INSERT, [
+            _row(stream=f"expand:{key}", transport=INTERNAL, method=EXPAND, target=work,
+                 payload=args, role="expand") for key, args in items])
 
 
 class Wakeup:

@@ -1,6 +1,7 @@
 """The delivery worker: claims due outbox rows, sends them, records what happened."""
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -8,6 +9,7 @@ import threading
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +24,9 @@ from db.session import read_only
 
 log = logging.getLogger("chatops.delivery")
 
+# Turns one internal row's arguments into outbox rows, inside the worker's transaction.
+Expander = Callable[[Session, dict[str, Any]], None]
+
 IDLE_POLL_SECONDS = 0.25
 MIN_PASS_GAP_SECONDS = 0.02
 
@@ -33,24 +38,64 @@ def _utcnow() -> datetime:
 class DeliveryWorker:
     def __init__(self, sessions: sessionmaker[Session], slack: SlackSender, teams: TeamsSender,
                  metrics: Metrics | None = None, wakeup: Wakeup | None = None,
-                 batch: int = 50, pace: timedelta = claims.PACE_INTERVAL) -> None:
+                 batch: int = 50, pace: timedelta = claims.PACE_INTERVAL,
+                 expanders: dict[str, Expander] | None = None) -> None:
         self.sessions = sessions
         self.senders = {"slack": slack, "teams": teams}
         self.metrics = metrics or Metrics()
         self.wakeup = wakeup or Wakeup()
         self.batch = batch
         self.pace = pace  # gap between two posts to one channel
-        self.name = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.expanders: dict[str, Expander] = dict(expanders or {})
+        self.host = socket.gethostname()
+        self.name = f"{self.host}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self._recovered = False
 
     # -- one pass -------------------------------------------------------------------------
     def run_once(self) -> int:
-        """Claim what is due, send it; returns how many rows were attempted."""
+        """Expand internal work, claim what is due, send it; returns rows handled."""
+        if not self._recovered:
+            self._recover()
+        expanded = self._expand()
         jobs = self._claim()
         for job in jobs:
             sender = self.senders[job.transport]
             outcome = sender.send(job)
             self._record(job, outcome)
-        return len(jobs)
+        return expanded + len(jobs)
+
+    def _recover(self) -> None:
+        with self.sessions.begin() as session:
+            freed = claims.recover_dead_claims(session, self.host, _utcnow())
+        self._recovered = True
+        if freed:
+            log.warning("freed %d outbox row(s) claimed by a worker that died", freed)
+
+    def _expand(self) -> int:
+        """Turn internal rows into real outbox rows, each in a savepoint of one transaction."""
+        with self.sessions() as session:
+            ids = claims.pending_expansions(read_only(session), self.batch * 4)
+        if not ids:
+            return 0
+        now = _utcnow()
+        done = 0
+        with self.sessions.begin() as session:
+            for row_id in ids:
+                if not claims.take(session, row_id, now):
+                    continue  # another worker expanded it
+                row = session.get(OutboxMessage, row_id)
+                assert row is not None
+                expander = self.expanders.get(row.target)
+                try:
+                    if expander is None:
+                        raise LookupError(f"no expander named {row.target!r}")
+                    with session.begin_nested():
+                        expander(session, json.loads(row.payload))
+                    done += 1
+                except Exception as exc:  # a bug must not stop every other delivery
+                    log.exception("outbox #%d: expanding %s failed", row_id, row.target)
+                    row.status, row.last_error = "failed", f"{type(exc).__name__}: {exc}"[:500]
+        return done
 
     def _claim(self) -> list[Job]:
         now = _utcnow()

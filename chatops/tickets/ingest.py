@@ -16,13 +16,16 @@ from chatops.delivery import outbox
 from chatops.tickets.cards import agent_person, ticket_card
 from chatops.tickets.schema import HelpdeskEvent
 from chatops.tickets.snapshot import apply_snapshot, new_ticket
-from db.models import ReceivedEvent, Ticket
+from db.models import Ticket
+from db.upsert import record_event_once
 
 log = logging.getLogger("chatops.ingest")
 
 # Called inside the event's transaction after the ticket changed: (session, ticket, event, now).
 # Returns True when the parent message should be redrawn (e.g. a due time moved).
 TicketHook = Callable[[Session, Ticket, HelpdeskEvent, datetime], bool]
+# What the SLA engine adds to the parent: (due lines, colour or None) at `now`.
+ParentSla = Callable[[Session, Ticket, datetime], tuple[list[str], str | None]]
 
 
 @dataclass(frozen=True)
@@ -35,11 +38,13 @@ class Ingest:
     """Stores each event once and turns it into ticket state and outbox rows."""
 
     def __init__(self, sessions: sessionmaker[Session], config: AppConfig, clock: Clock,
-                 hooks: list[TicketHook] | None = None) -> None:
+                 hooks: list[TicketHook] | None = None,
+                 parent_sla: ParentSla | None = None) -> None:
         self.sessions = sessions
         self.config = config
         self.clock = clock
         self.hooks = hooks or []
+        self.parent_sla = parent_sla
 
     def handle(self, event: HelpdeskEvent) -> IngestResult:
         for attempt in range(5):
@@ -53,18 +58,15 @@ class Ingest:
     def _handle_once(self, event: HelpdeskEvent) -> IngestResult:
         now = self.clock.now()
         with self.sessions.begin() as session:
-            if session.get(ReceivedEvent, event.id) is not None:
+            if not record_event_once(session, event.id, event.type, event.ticket.id,
+                                     event.occurred_at, now):
                 return IngestResult(duplicate=True, ticket_id=event.ticket.id)
-            session.add(ReceivedEvent(id=event.id, type=event.type, ticket_id=event.ticket.id,
-                                      occurred_at=event.occurred_at, received_at=now))
-            session.flush()
             ticket = session.get(Ticket, event.ticket.id, with_for_update=True)
             team = self.config.team_for(ticket.team if ticket else event.ticket.team)
             first = ticket is None
             if ticket is None:
                 ticket = new_ticket(event, team.name)
                 session.add(ticket)
-                session.flush()
                 changes: list[dict] = []
                 before = None
             else:
@@ -110,8 +112,11 @@ class Ingest:
         outbox.reply_in_thread(session, ticket.id, team.channel, message)
 
     def card(self, session: Session, ticket: Ticket, team: TeamConfig) -> ticket_blocks.TicketCard:
-        """The parent's content; the SLA engine replaces this to add due lines and colour."""
-        return ticket_card(ticket, team.agents)
+        """The parent's content, with the SLA engine's due lines and colour when wired."""
+        if self.parent_sla is None:
+            return ticket_card(ticket, team.agents)
+        due_lines, colour = self.parent_sla(session, ticket, self.clock.now())
+        return ticket_card(ticket, team.agents, due_lines, colour)
 
     def refresh_parent(self, session: Session, ticket: Ticket, team: TeamConfig,
                        now: datetime) -> None:

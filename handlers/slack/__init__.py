@@ -8,4 +8,7 @@ from slack_bolt import App
 
 def register(app: App, rt: Any) -> None:
     """Listeners are added here as the features that need them land."""
-    return None
+    from handlers.slack import actions, commands
+
+    commands.register(app, rt)
+    actions.register(app, rt)

@@ -106,3 +106,23 @@ def test_in_process_worker_delivers_right_after_accepting(app: Harness) -> None:
     assert app.fake.wait_for(lambda: len(app.fake.messages()) == 1, timeout=5)
     assert time.monotonic() - started < 2
     assert app.client.get("/healthz").get_json()["worker"] == "running"
+
+
+def test_claims_of_a_dead_worker_on_this_host_are_freed_at_start(app: Harness) -> None:
+    """kill -9 mid-send leaves a claim and a channel reservation: a new worker frees them
+    instead of waiting out the 60 s lease."""
+    import socket
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import update
+
+    from chatops.delivery import claims
+
+    app.post_event(event())
+    later = datetime.now(timezone.utc) + timedelta(seconds=60)
+    with app.rt.sessions.begin() as session:
+        session.execute(update(OutboxMessage).values(
+            claimed_by=f"{socket.gethostname()}-999999999-dead", claimed_until=later))
+        assert claims.reserve_channel(session, "C0SUPPORT", datetime.now(timezone.utc))
+    assert app.deliver(max_seconds=5) == 0
+    assert len(app.fake.messages()) == 1

@@ -1,0 +1,151 @@
+"""SLA messages: due lines on the parent, nudges in the thread, DMs to the assignee and leads."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from blocks.ids import ActionId
+from blocks.people import Person, mention
+from blocks.text import SECTION_TEXT_MAX, safe, safe_url
+
+Message = dict[str, Any]
+
+TARGET_LABEL = {"first_response": "First response", "resolution": "Resolution"}
+
+
+def human_duration(delta: timedelta) -> str:
+    """`2 d 3 h`, `1 h 5 min`, `15 min`, `40 s` (absolute value, rounded to what matters)."""
+    seconds = abs(int(delta.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = round(seconds / 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    return f"{mins} min"
+
+
+@lru_cache(maxsize=4096)  # one due moment is written in the reply, the DMs, Teams and the parent
+def plain_date(moment: datetime, timezone: str) -> str:
+    """`Mon 23 Nov 10:00 UTC` in the team's time zone."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return local.strftime("%a %d %b %H:%M ") + (local.tzname() or timezone)
+
+
+@lru_cache(maxsize=4096)
+def slack_date(moment: datetime, timezone: str) -> str:
+    """A date Slack shows in each reader's own time zone (the plain one as fallback)."""
+    return (f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}"
+            f"|{plain_date(moment, timezone)}>")
+
+
+@dataclass(frozen=True)
+class DueLine:
+    """One target as the parent shows it."""
+
+    target: str  # first_response | resolution
+    state: str  # running | breached | paused | met
+    due_at: datetime | None
+    remaining: timedelta  # working time left (negative: overdue)
+
+
+def due_line(line: DueLine, timezone: str) -> str:
+    label = TARGET_LABEL.get(line.target, line.target)
+    if line.state == "met":
+        if line.remaining < timedelta(0):
+            return f":white_check_mark: *{label}* met, {human_duration(line.remaining)} late"
+        return f":white_check_mark: *{label}* met"
+    if line.state == "paused":
+        left = (f"{human_duration(line.remaining)} left" if line.remaining > timedelta(0)
+                else f"{human_duration(line.remaining)} overdue")
+        return f":double_vertical_bar: *{label}* paused, {left}"
+    assert line.due_at is not None
+    if line.state == "breached":
+        return f":rotating_light: *{label}* overdue since {slack_date(line.due_at, timezone)}"
+    return f":hourglass_flowing_sand: *{label}* due {slack_date(line.due_at, timezone)}"
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """A mark crossed by one target of one ticket: everything its messages show."""
+
+    ticket_id: str
+    subject: str
+    url: str
+    priority: str
+    target: str
+    mark: float  # fraction of time left at the mark; 0 = breached
+    colour: str  # "#RRGGBB"
+    due_at: datetime | None
+    remaining: timedelta  # working time left now (negative: overdue)
+    assignee: Person | None
+    timezone: str  # for dates written out in full
+
+    @property
+    def breach(self) -> bool:
+        return self.mark <= 0
+
+    @property
+    def label(self) -> str:
+        return TARGET_LABEL.get(self.target, self.target)
+
+    def headline(self) -> str:
+        """Plain words, no markup: `First response: less than 25% of the time left (7 min)`."""
+        if self.breach:
+            late = f" ({human_duration(self.remaining)} overdue)" if self.remaining < timedelta(0) else ""
+            return f"{self.label} target breached{late}"
+        return (f"{self.label}: less than {self.mark:.0%} of the time left "
+                f"({human_duration(self.remaining)})")
+
+
+def _ticket_ref(n: Nudge) -> str:
+    return f"*#{safe(n.ticket_id, 200)}* {safe(n.subject, 500)}"
+
+
+def _due(n: Nudge) -> str:
+    if n.due_at is None:
+        return ""
+    return f", {'was ' if n.breach else ''}due {slack_date(n.due_at, n.timezone)}"
+
+
+def _coloured(n: Nudge, text: str, detail: str) -> Message:
+    section: dict[str, Any] = {"type": "section", "text": {"type": "mrkdwn",
+                                                           "text": text[:SECTION_TEXT_MAX]}}
+    url = safe_url(n.url)
+    if url:
+        section["accessory"] = {"type": "button", "action_id": ActionId.OPEN_TICKET.value,
+                                "text": {"type": "plain_text", "text": "Open in helpdesk"},
+                                "url": url}
+    blocks = [section, {"type": "context", "elements": [
+        {"type": "mrkdwn", "text": detail[:SECTION_TEXT_MAX]}]}]
+    return {"text": text[:SECTION_TEXT_MAX], "attachments": [{"color": n.colour, "blocks": blocks}],
+            "unfurl_links": False, "unfurl_media": False}
+
+
+def _icon(n: Nudge) -> str:
+    return ":rotating_light:" if n.breach else ":hourglass_flowing_sand:"
+
+
+def nudge_reply(n: Nudge) -> Message:
+    """The thread reply: the mark's colour, mentioning the assignee."""
+    text = f"{_icon(n)} *{n.headline()}*{_due(n)}. {mention(n.assignee)}"
+    return _coloured(n, text, f"{_ticket_ref(n)} · {n.priority}")
+
+
+def assignee_dm(n: Nudge) -> Message:
+    """The DM to the assignee."""
+    text = f"{_icon(n)} #{safe(n.ticket_id, 200)}: *{n.headline()}*{_due(n)}"
+    return _coloured(n, text, f"{_ticket_ref(n)} · {n.priority} · assigned to you")
+
+
+def lead_breach_dm(n: Nudge) -> Message:
+    """The DM to each lead of the team when a target is breached."""
+    text = (f":rotating_light: Breach on #{safe(n.ticket_id, 200)}: *{n.headline()}*{_due(n)}. "
+            f"Assignee: {mention(n.assignee)}")
+    return _coloured(n, text, f"{_ticket_ref(n)} · {n.priority}")

@@ -1,0 +1,1 @@
+"""Admin settings by slash command: parsing, changes with their audit trail, answers."""

@@ -1,0 +1,106 @@
+"""Admins' changes to team settings: stored over app.yaml, each with its audit row.
+
+The caller has already checked that the actor is an admin (the Bolt middleware does).
+Messages are mrkdwn; user-typed text in them is escaped.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
+
+from blocks.text import safe
+from chatops.admin import audit
+from chatops.config import AppConfig, TeamConfig
+from chatops.team_settings import LEADS, VISIBILITY, effective
+from db.models_people import TeamSetting
+
+
+class Refused(Exception):
+    """The change cannot be made; nothing was changed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    changed: bool
+    message: str
+
+
+def resolve_team(config: AppConfig, name: str) -> TeamConfig:
+    """The team named so (exactly, else ignoring case), or Refused naming the teams."""
+    found = config.team(name)
+    if found is None:
+        folded = [t for t in config.teams if t.name.casefold() == name.casefold()]
+        found = folded[0] if len(folded) == 1 else None
+    if found is None:
+        names = ", ".join(f"`{safe(t.name, 80)}`" for t in config.teams[:30])
+        raise Refused(f"There is no team `{safe(name, 80)}`. Teams: {names}.")
+    return found
+
+
+def set_visibility(session: Session, config: AppConfig, team_name: str, mode: str,
+                   actor: str, now: datetime) -> ChangeResult:
+    team = resolve_team(config, team_name)
+    _lock(session, team.name, VISIBILITY)
+    old = effective(session, config, team.name, VISIBILITY).value
+    label = f"*{safe(team.name, 80)}*"
+    if old == mode:
+        return ChangeResult(False, f"Rating visibility of {label} is already `{mode}`; "
+                                   "nothing changed.")
+    _store(session, team.name, VISIBILITY, old, mode, actor, now)
+    return ChangeResult(True, f":white_check_mark: Rating visibility of {label}: "
+                              f"`{old}` → `{mode}`.")
+
+
+def change_lead(session: Session, config: AppConfig, op: Literal["add", "remove"],
+                team_name: str, user: str, actor: str, now: datetime) -> ChangeResult:
+    team = resolve_team(config, team_name)
+    _lock(session, team.name, LEADS)
+    old: list[str] = list(effective(session, config, team.name, LEADS).value)
+    label = f"*{safe(team.name, 80)}*"
+    if op == "add":
+        if user in old:
+            return ChangeResult(False, f"<@{user}> is already a lead of {label}; nothing changed.")
+        new = [*old, user]
+    else:
+        if user not in old:
+            raise Refused(f"<@{user}> is not a lead of {label}, so cannot be removed. "
+                          f"Leads: {_mentions(old)}.")
+        if len(old) == 1:
+            raise Refused(f"<@{user}> is the last lead of {label}: without a lead its ratings "
+                          "would reach nobody. Add another lead first.")
+        new = [u for u in old if u != user]
+    _store(session, team.name, LEADS, old, new, actor, now)
+    verb = "added to" if op == "add" else "removed from"
+    return ChangeResult(True, f":white_check_mark: <@{user}> {verb} the leads of {label}. "
+                              f"Leads now: {_mentions(new)}.")
+
+
+def _mentions(users: list[str]) -> str:
+    return ", ".join(f"<@{u}>" for u in users) or "_none_"
+
+
+def _lock(session: Session, team: str, key: str) -> None:
+    """Hold the override row (PostgreSQL) so two admins' changes apply one after the other.
+    Without a row yet, two first changes race to insert it: one fails on the primary key
+    and is retried by the caller. (SQLite takes the write lock when the transaction begins.)"""
+    session.get(TeamSetting, (team, key), with_for_update=True)
+
+
+def _store(session: Session, team: str, key: str, old: Any, new: Any, actor: str,
+           now: datetime) -> None:
+    row = session.get(TeamSetting, (team, key))
+    if row is None:
+        session.add(TeamSetting(team=team, key=key, value=json.dumps(new), changed_by=actor,
+                                changed_at=now))
+    else:
+        row.value, row.changed_by, row.changed_at = json.dumps(new), actor, now
+    audit.record(session, at=now, actor=actor, team=team, setting=key, old=old, new=new)
+    session.flush()

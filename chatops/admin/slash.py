@@ -1,0 +1,110 @@
+"""The slash command service: one line of text from a Slack user → one answer (a message).
+
+Who may change what is decided before this runs (the Bolt middleware); this parses, reads or
+changes the settings in one transaction, and says what happened.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from blocks import admin as admin_blocks
+from chatops.admin import audit
+from chatops.admin.changes import ChangeResult, Refused, change_lead, resolve_team, set_visibility
+from chatops.admin.command_line import (MODES, VERBS, ChangeLead, CommandError, Help, PostReview,
+                                        SetVisibility, ShowAudit, ShowSettings, parse, usage,
+                                        verb_of)
+from chatops.admin.review import ReviewTrigger, review_not_available
+from chatops.clock import Clock
+from chatops.config import AppConfig
+from chatops.team_settings import LEADS, VISIBILITY, effective
+from db.session import read_only
+
+Message = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Answer:
+    verb: str  # for metrics: one of VERBS, or "unknown"
+    message: Message
+    sent: bool = False  # something was queued in the outbox
+
+
+def metric_verb(text: str | None) -> str:
+    verb = verb_of(text)
+    return verb if verb in VERBS else "unknown"
+
+
+class SlashCommands:
+    def __init__(self, sessions: sessionmaker[Session], config: AppConfig, clock: Clock,
+                 review: ReviewTrigger = review_not_available) -> None:
+        self.sessions = sessions
+        self.config = config
+        self.clock = clock
+        self.review = review
+        self.command = config.slash_command
+
+    def run(self, actor: str, text: str | None) -> Answer:
+        verb = metric_verb(text)
+        try:
+            command = parse(text, self.command)
+        except CommandError as exc:
+            return Answer(verb, admin_blocks.notice(f":warning: {exc.message}"))
+        if isinstance(command, Help):
+            return Answer(verb, admin_blocks.help_message(self.command, usage(self.command), MODES))
+        if isinstance(command, ShowSettings):
+            return Answer(verb, self._settings())
+        if isinstance(command, ShowAudit):
+            with self.sessions() as session:
+                read_only(session)  # on SQLite: no write lock for a read
+                lines = [admin_blocks.AuditLine(e.at, e.actor, e.team, e.setting, e.old, e.new)
+                         for e in audit.latest(session)]
+            return Answer(verb, admin_blocks.audit_message(lines))
+        if isinstance(command, PostReview):
+            return self._review(verb, command.team, actor)
+        if isinstance(command, SetVisibility):
+            c = command
+            return self._change(verb, lambda s: set_visibility(
+                s, self.config, c.team, c.mode, actor, self.clock.now()))
+        assert isinstance(command, ChangeLead)
+        lead = command
+        return self._change(verb, lambda s: change_lead(
+            s, self.config, lead.op, lead.team, lead.user, actor, self.clock.now()))
+
+    def _settings(self) -> Message:
+        views = []
+        with self.sessions() as session:
+            read_only(session)
+            for team in self.config.teams:
+                vis = effective(session, self.config, team.name, VISIBILITY)
+                leads = effective(session, self.config, team.name, LEADS)
+                views.append(admin_blocks.TeamSettingsView(
+                    name=team.name, channel=team.channel, visibility=vis.value,
+                    leads=list(leads.value),
+                    visibility_origin=admin_blocks.Origin(vis.changed_by, vis.changed_at),
+                    leads_origin=admin_blocks.Origin(leads.changed_by, leads.changed_at)))
+        return admin_blocks.settings_message(views, list(self.config.admins))
+
+    def _review(self, verb: str, team_name: str, actor: str) -> Answer:
+        try:
+            team = resolve_team(self.config, team_name)
+        except Refused as exc:
+            return Answer(verb, admin_blocks.notice(f":warning: {exc.message}"))
+        outcome = self.review(team.name, actor)
+        return Answer(verb, admin_blocks.notice(outcome.message), sent=outcome.posted)
+
+    def _change(self, verb: str, change: Callable[[Session], ChangeResult]) -> Answer:
+        for _ in range(3):
+            try:
+                with self.sessions.begin() as session:
+                    result = change(session)
+                return Answer(verb, admin_blocks.notice(result.message))
+            except Refused as exc:
+                return Answer(verb, admin_blocks.notice(f":warning: {exc.message}"))
+            except IntegrityError:  # another admin created the same override first: again
+                continue
+        return Answer(verb, admin_blocks.notice(":warning: Too many changes at once; nothing "
+                                                "changed. Please try again."))

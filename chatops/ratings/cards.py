@@ -1,0 +1,26 @@
+"""From a stored rating (and its ticket) to the plain data the rating blocks render."""
+from __future__ import annotations
+
+from blocks.ratings import RatingCard
+from chatops.tickets.cards import agent_person
+from db.models import Ticket
+from db.models_people import Rating, RatingFollowUp
+
+
+def agent_target(email: str | None, agents: dict[str, str]) -> str | None:
+    """Where the agent's DM goes: the team's `agents` map, else `email:<addr>`, else nowhere."""
+    if not email:
+        return None
+    address = email.strip().lower()
+    return agents.get(address) or f"email:{address}"
+
+
+def rating_card(rating: Rating, ticket: Ticket | None, agents: dict[str, str],
+                follow_up: RatingFollowUp | None = None) -> RatingCard:
+    return RatingCard(
+        key=rating.id, ticket_id=rating.ticket_id,
+        subject=ticket.subject if ticket else "", url=ticket.url if ticket else "",
+        score=rating.score, negative=rating.negative, comment=rating.comment,
+        agent=agent_person(rating.agent_name, rating.agent_email, agents),
+        followed_up_by=follow_up.by_user if follow_up else None,
+        followed_up_at=follow_up.at if follow_up else None)

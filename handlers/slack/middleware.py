@@ -1,0 +1,47 @@
+"""Bolt listener middleware: who may do what, decided once, before any listener runs."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any, Callable
+
+from slack_bolt import Ack, BoltResponse
+
+from blocks import admin as admin_blocks
+from chatops.admin.command_line import CHANGE_VERBS, verb_of
+from chatops.admin.slash import metric_verb
+from chatops.metrics import Metrics
+
+log = logging.getLogger("chatops.slack")
+
+Middleware = Callable[..., Any]
+
+
+def admins_only_for_changes(admins: Iterable[str], command: str) -> Middleware:
+    """Slash command lines that change something (`visibility`, `leads`, `review`) go on only
+    for app.yaml's `admins`; anyone else gets an ephemeral refusal as the ack, and nothing
+    runs. Read-only lines (`help`, `settings`, `audit`) are open to everyone."""
+    allowed = frozenset(admins)
+
+    def admin_gate(body: dict[str, Any], ack: Ack,
+                   next_: Callable[[], None]) -> BoltResponse | None:
+        verb = verb_of(body.get("text"))
+        user = str(body.get("user_id") or "")
+        if verb in CHANGE_VERBS and user not in allowed:
+            log.info("refused %s %s from %s: not an admin", command, verb, user)
+            message = admin_blocks.refusal(verb, command, sorted(allowed))
+            return ack(response_type="ephemeral", text=message["text"], blocks=message["blocks"])
+        next_()
+        return None
+
+    return admin_gate
+
+
+def count_slash_verbs(metrics: Metrics) -> Middleware:
+    """`chatops_slash_commands_total{verb}`: every command line, refused ones included."""
+
+    def count_verb(body: dict[str, Any], next_: Callable[[], None]) -> None:
+        metrics.slash_commands.labels(metric_verb(body.get("text"))).inc()
+        next_()
+
+    return count_verb
