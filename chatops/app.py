@@ -151,3 +151,22 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None) -> Flask:
 
     web.register(flask_app, rt.sessions, rt.metrics, worker_alive)
     return flask_app
+
+
+# -- jobs: wired here too, so nothing else in chatops imports upward ---------------------
+def start_background_scheduler(rt: Runtime) -> Callable[[], None]:
+    from jobs import scheduler
+
+    return scheduler.start_background_scheduler(rt)
+
+
+def run_scheduler_forever(rt: Runtime) -> int:
+    from jobs import scheduler
+
+    return scheduler.run_scheduler_forever(rt)
+
+
+def run_job(rt: Runtime, args: Any) -> int:
+    from jobs import registry
+
+    return registry.run_job(rt, args)

@@ -90,7 +90,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
-    from jobs.scheduler import run_scheduler_forever
+    from chatops.app import run_scheduler_forever
 
     rt = _runtime(args, migrate_sqlite=False)
     return run_scheduler_forever(rt)
@@ -102,7 +102,7 @@ def cmd_jobs_run(args: argparse.Namespace) -> int:
         left = rt.worker.drain(args.max_seconds)
         print(f"outbox: {left} row(s) still pending" if left else "outbox: empty")
         return 0
-    from jobs.registry import run_job
+    from chatops.app import run_job
 
     return run_job(rt, args)
 

@@ -128,6 +128,26 @@ def make_harness(database_url: str, fake_slack: FakeSlack,
     yield make
     for rt in made:
         rt.close()
+    assert_every_message_valid(fake_slack)
+
+
+def assert_every_message_valid(fake: FakeSlack) -> None:
+    """Whatever a test made the app send, Slack would accept its blocks (slack_sdk models),
+    with at most 50 blocks per message and a top-level text to fall back on."""
+    from slack_sdk.models.blocks import Block
+
+    for call in fake.calls:
+        if call.method not in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            continue
+        blocks = list(call.args.get("blocks") or [])
+        for attachment in call.args.get("attachments") or []:
+            blocks += attachment.get("blocks", [])
+        assert len(blocks) <= 50, f"{call.method}: {len(blocks)} blocks"
+        assert call.args.get("text"), f"{call.method} without a top-level text"
+        for block in blocks:
+            parsed = Block.parse(block)
+            assert parsed is not None, block
+            parsed.validate_json()
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ PACE_INTERVAL = timedelta(seconds=1.1)  # Slack allows ~1 chat.postMessage per s
 LEASE = timedelta(seconds=60)
 
 
-def due_rows(session: Session, now: datetime, limit: int) -> list[OutboxMessage]:
+def due_rows(session: Session, now: datetime, limit: int,
+             transport: str | None = None) -> list[OutboxMessage]:
     o = OutboxMessage
     earlier = aliased(OutboxMessage)
     blocked_by_order = (select(earlier.id)
@@ -35,7 +36,19 @@ def due_rows(session: Session, now: datetime, limit: int) -> list[OutboxMessage]
                     ~blocked_by_order,
                     or_(o.method != POST, ~paced))
              .order_by(o.id).limit(limit))
+    if transport is not None:
+        query = query.where(o.transport == transport)
     return list(session.scalars(query))
+
+
+def renew(session: Session, row_id: int, worker: str, now: datetime) -> bool:
+    """Extend our claim right before sending; false if it lapsed and another worker took it."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending",
+               OutboxMessage.claimed_by == worker)
+        .values(claimed_until=now + LEASE).execution_options(synchronize_session=False))
+    return result.rowcount == 1  # type: ignore[attr-defined]
 
 
 def claim(session: Session, row: OutboxMessage, worker: str, now: datetime) -> bool:

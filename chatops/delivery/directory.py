@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from chatops.delivery.errors import Outcome, classify_slack_error, transient
@@ -15,6 +16,14 @@ log = logging.getLogger("chatops.delivery")
 
 FOUND_TTL = timedelta(days=7)
 MISSING_TTL = timedelta(hours=1)
+
+
+def remember(session: Session, email: str, user_id: str | None, now: datetime) -> None:
+    """Upsert the cache row (two workers may look the same person up at once)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(SlackUser).values(email=email, user_id=user_id, looked_up_at=now)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["email"], set_={"user_id": user_id, "looked_up_at": now}))
 
 
 class LookupFailed(Exception):
@@ -41,7 +50,7 @@ class UserDirectory:
         for email in emails - found.keys():
             found[email] = self._lookup(email, attempts)
             with self.sessions.begin() as session:
-                session.merge(SlackUser(email=email, user_id=found[email], looked_up_at=now))
+                remember(session, email, found[email], now)
         return found
 
     def _lookup(self, email: str, attempts: int) -> str | None:
@@ -52,7 +61,14 @@ class UserDirectory:
             if data.get("error") == "users_not_found":
                 log.info("no Slack user has the email %s; they are shown by name", email)
                 return None
-            raise LookupFailed(classify_slack_error(exc, attempts)) from exc
+            outcome = classify_slack_error(exc, attempts)
+            if outcome.kind == "permanent":
+                # e.g. missing_scope (users:read.email not granted): show the name rather
+                # than lose the message (and with a parent, its whole thread).
+                log.error("users.lookupByEmail failed (%s); %s is shown by name", outcome.reason,
+                          email)
+                return None
+            raise LookupFailed(outcome) from exc
         except Exception as exc:  # connection refused, reset, timeout …
             raise LookupFailed(transient(f"users.lookupByEmail: {exc!r}", attempts)) from exc
         user = response.get("user") or {}

@@ -11,6 +11,9 @@ from chatops.delivery.errors import Outcome, backoff, transient
 from chatops.delivery.slack_sender import Job
 
 
+TIMEOUT_SECONDS = 5  # Teams runs in its own delivery thread; a hung endpoint only holds Teams
+
+
 def is_legacy_connector(url: str) -> bool:
     """Office 365 connector URLs (retired by Microsoft) take MessageCards; Workflows take
     Adaptive Cards."""
@@ -33,7 +36,7 @@ class TeamsSender:
         cards = json.loads(job.payload)
         body = cards["legacy"] if is_legacy_connector(url) else cards["adaptive"]
         try:
-            response = self.http.post(url, json=body, timeout=15)
+            response = self.http.post(url, json=body, timeout=TIMEOUT_SECONDS)
         except requests.RequestException as exc:
             return transient(f"Teams webhook: {exc!r}", job.attempts)
         status = response.status_code

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from chatops.delivery import claims
-from chatops.delivery.errors import Outcome
+from chatops.delivery.errors import Outcome, transient
 from chatops.delivery.outbox import POST, Wakeup
 from chatops.delivery.slack_sender import Job, SlackSender
 from chatops.delivery.teams_sender import TeamsSender
@@ -29,6 +29,7 @@ Expander = Callable[[Session, dict[str, Any]], None]
 
 IDLE_POLL_SECONDS = 0.25
 MIN_PASS_GAP_SECONDS = 0.02
+RENEW_AFTER_SECONDS = 10.0  # a pass running longer renews each claim before its send
 
 
 def _utcnow() -> datetime:
@@ -52,15 +53,25 @@ class DeliveryWorker:
         self._recovered = False
 
     # -- one pass -------------------------------------------------------------------------
-    def run_once(self) -> int:
-        """Expand internal work, claim what is due, send it; returns rows handled."""
+    def run_once(self, transport: str | None = None) -> int:
+        """Expand internal work, claim what is due (of one transport, or all), send it;
+        returns rows handled."""
         if not self._recovered:
             self._recover()
-        expanded = self._expand()
-        jobs = self._claim()
+        expanded = self._expand() if transport != "teams" else 0
+        jobs = self._claim(transport)
+        started = time.monotonic()
         for job in jobs:
-            sender = self.senders[job.transport]
-            outcome = sender.send(job)
+            if time.monotonic() - started > RENEW_AFTER_SECONDS:
+                # A slow pass: make sure our claim has not lapsed before sending.
+                with self.sessions.begin() as session:
+                    if not claims.renew(session, job.id, self.name, _utcnow()):
+                        continue
+            try:
+                outcome = self.senders[job.transport].send(job)
+            except Exception as exc:  # a bug or an odd answer: retry later, keep the pass going
+                log.exception("outbox #%d: sending failed unexpectedly", job.id)
+                outcome = transient(f"{type(exc).__name__}: {exc}", job.attempts)
             self._record(job, outcome)
         return expanded + len(jobs)
 
@@ -97,11 +108,11 @@ class DeliveryWorker:
                     row.status, row.last_error = "failed", f"{type(exc).__name__}: {exc}"[:500]
         return done
 
-    def _claim(self) -> list[Job]:
+    def _claim(self, transport: str | None = None) -> list[Job]:
         now = _utcnow()
         jobs: list[Job] = []
         with self.sessions() as session:  # look without blocking writers …
-            candidates = claims.due_rows(read_only(session), now, self.batch)
+            candidates = claims.due_rows(read_only(session), now, self.batch, transport)
         if not candidates:
             return jobs
         with self.sessions.begin() as session:  # … then claim (compare-and-set) in a write
@@ -120,6 +131,10 @@ class DeliveryWorker:
         with self.sessions.begin() as session:
             row = session.get(OutboxMessage, job.id)
             assert row is not None
+            if row.claimed_by != self.name:
+                log.warning("outbox #%d: our claim lapsed and %s took it over; its outcome "
+                            "counts", job.id, row.claimed_by)
+                return
             row.attempts += 1
             row.claimed_until = None
             row.claimed_by = None
@@ -154,7 +169,16 @@ class DeliveryWorker:
 
     # -- loops ------------------------------------------------------------------------------
     def run_forever(self, stop: threading.Event) -> None:
-        log.info("delivery worker %s started", self.name)
+        """Slack (and internal expansion) in this thread, Teams in its own: a hanging Teams
+        endpoint never holds up Slack."""
+        teams = threading.Thread(target=self._loop, args=(stop, "teams"), name="delivery-teams",
+                                 daemon=True)
+        teams.start()
+        self._loop(stop, "slack")
+        teams.join(timeout=10)
+
+    def _loop(self, stop: threading.Event, transport: str) -> None:
+        log.info("delivery worker %s started (%s)", self.name, transport)
         last_pass = 0.0
         while not stop.is_set():
             # Under a burst of events wakeups never stop: spacing passes keeps the worker's
@@ -164,13 +188,15 @@ class DeliveryWorker:
                 stop.wait(MIN_PASS_GAP_SECONDS - since)
             last_pass = time.monotonic()
             try:
-                attempted = self.run_once()
+                attempted = self.run_once(transport)
             except Exception:  # the database may be briefly unavailable: keep going
                 log.exception("delivery pass failed; trying again shortly")
                 attempted = 0
-            if attempted == 0:
+            if attempted == 0 and transport == "teams":
+                stop.wait(IDLE_POLL_SECONDS)  # the wakeup belongs to the Slack loop
+            elif attempted == 0:
                 self.wakeup.wait(IDLE_POLL_SECONDS)
-        log.info("delivery worker %s stopped", self.name)
+        log.info("delivery worker %s stopped (%s)", self.name, transport)
 
     def start_thread(self) -> tuple[threading.Thread, threading.Event]:
         stop = threading.Event()

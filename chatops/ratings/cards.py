@@ -12,7 +12,12 @@ def agent_target(email: str | None, agents: dict[str, str]) -> str | None:
     if not email:
         return None
     address = email.strip().lower()
-    return agents.get(address) or f"email:{address}"
+    if address in agents:
+        return agents[address]
+    # An address delivery could never resolve ("bob", "x y@z") means: no DM, shown by name.
+    if "@" not in address or any(c.isspace() for c in address):
+        return None
+    return f"email:{address}"
 
 
 def rating_card(rating: Rating, ticket: Ticket | None, agents: dict[str, str],

@@ -12,6 +12,8 @@ Arithmetic is exact to the microsecond and steps per working interval, never per
 
 from __future__ import annotations
 
+import threading
+
 import heapq
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -90,6 +92,9 @@ def _naive_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"naive datetime {moment!r}: pass a timezone-aware datetime")
     return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+_HOLIDAY_LOCK = threading.Lock()
 
 
 class BusinessCalendar:
@@ -195,8 +200,11 @@ class BusinessCalendar:
         if not self.country:
             return False
         if day.year not in self._country_years:
-            self._country_years.add(day.year)
-            self._country_days.update(holidays_lib.country_holidays(self.country, years=day.year))
+            with _HOLIDAY_LOCK:  # web, worker and scheduler threads share calendars
+                if day.year not in self._country_years:
+                    self._country_days.update(
+                        holidays_lib.country_holidays(self.country, years=day.year))
+                    self._country_years.add(day.year)  # only once the days are in
         return day in self._country_days
 
     # ------------------------------------------------------------------ internals

@@ -22,13 +22,24 @@ def _id_text(value: object) -> object:
 Id = Annotated[str, BeforeValidator(_id_text), Field(min_length=1, max_length=200)]
 
 
+def _drop_nul(value: object) -> object:
+    """NUL characters carry no meaning in a ticket and PostgreSQL refuses them in text."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {k: _drop_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_drop_nul(v) for v in value]
+    return value
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
 
 
 class Person(_Model):
     name: str = Field(max_length=100_000)
-    email: str | None = Field(default=None, max_length=320)
+    email: str | None = Field(default=None, max_length=254)  # the longest a mailbox can be
 
 
 class Ticket(_Model):
@@ -94,8 +105,15 @@ class HelpdeskEvent(_Model):
         return self
 
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(2200, 1, 1, tzinfo=timezone.utc)
+
+
 def _utc(v: datetime) -> datetime:
-    return v.replace(tzinfo=timezone.utc) if v.tzinfo is None else v.astimezone(timezone.utc)
+    moment = v.replace(tzinfo=timezone.utc) if v.tzinfo is None else v.astimezone(timezone.utc)
+    if not EARLIEST <= moment < LATEST:  # deadlines computed from it must stay representable
+        raise ValueError("must be between 1970 and 2200")
+    return moment
 
 
 class _FieldError(ValueError):
@@ -132,7 +150,7 @@ def parse_event(raw: bytes) -> HelpdeskEvent:
     if not isinstance(data, dict):
         raise EventRejected("body must be a JSON object", None)
     try:
-        return HelpdeskEvent.model_validate(data)
+        return HelpdeskEvent.model_validate(_drop_nul(data))
     except ValidationError as exc:
         err = exc.errors()[0]
         ctx_err = err.get("ctx", {}).get("error")

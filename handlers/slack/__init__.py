@@ -8,7 +8,8 @@ from slack_bolt import App
 
 def register(app: App, rt: Any) -> None:
     """Listeners are added here as the features that need them land."""
-    from handlers.slack import actions, commands
+    from handlers.slack import actions, commands, shortcuts
 
     commands.register(app, rt)
     actions.register(app, rt)
+    shortcuts.register(app, rt)

@@ -8,6 +8,9 @@ from slack_bolt import Ack, App
 from blocks.ids import ActionId
 from chatops.ratings.follow_up import FollowUps
 
+QA_NOT_YET = ("The QA checklist is not available yet: it is the next feature to be built. "
+              "Nothing was recorded.")
+
 
 def register(app: App, rt: Any) -> None:
     follow_ups = FollowUps(rt.sessions, rt.config, rt.clock)
@@ -21,3 +24,13 @@ def register(app: App, rt: Any) -> None:
         ack()
         if result.sends:
             rt.wakeup.notify()
+
+    @app.action(ActionId.OPEN_TICKET.value)
+    def open_ticket(ack: Ack) -> None:
+        """A link button: Slack opens the URL itself, but still tells us; just ack."""
+        ack()
+
+    @app.action(ActionId.QA_REVIEW.value)
+    def qa_review_button(ack: Ack, respond: Any) -> None:
+        ack()
+        respond(response_type="ephemeral", replace_original=False, text=QA_NOT_YET)

@@ -1,0 +1,16 @@
+"""Shortcuts: the `qa_review` message shortcut."""
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from blocks.ids import ShortcutId
+from handlers.slack.actions import QA_NOT_YET
+
+
+def register(app: App, rt: Any) -> None:
+    @app.shortcut(ShortcutId.QA_REVIEW.value)
+    def qa_review(ack: Ack, respond: Any) -> None:
+        ack()
+        respond(response_type="ephemeral", text=QA_NOT_YET)
