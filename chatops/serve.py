@@ -20,7 +20,7 @@ def serve(rt: Runtime, host: str, port: int, worker: bool = True, scheduler: boo
     if worker:
         rt.start_worker()
     if scheduler:
-        from jobs.scheduler import start_background_scheduler
+        from chatops.app import start_background_scheduler
 
         rt.stops.append(start_background_scheduler(rt))
     if socket_mode:
