@@ -28,7 +28,7 @@ from chatops.metrics import Metrics
 from chatops.ratings.intake import RatingsIntake
 from chatops.sla.expand import WORK as NUDGE_WORK
 from chatops.sla.service import SlaService
-from chatops.tickets.ingest import Ingest
+from chatops.tickets.ingest import PARENT, Ingest
 from db.models import OutboxMessage, Ticket
 from db.session import make_engine, make_session_factory
 
@@ -79,7 +79,8 @@ def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = Non
         found = config.team(team)
         return found.teams_webhook_env if found else None
 
-    worker = DeliveryWorker(sessions, SlackSender(client, sessions), TeamsSender(teams_env),
+    slack_sender = SlackSender(client, sessions)
+    worker = DeliveryWorker(sessions, slack_sender, TeamsSender(teams_env),
                             metrics=metrics, wakeup=wakeup, pace=pace)
     sla = SlaService(config)
     ingest = Ingest(sessions, config, clock, hooks=[sla.on_ticket_event],
@@ -91,6 +92,7 @@ def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = Non
         if ticket is not None:
             ingest.refresh_parent(session, ticket, team, clock.now())
 
+    slack_sender.renderers[PARENT] = ingest.render_parent
     worker.expanders[NUDGE_WORK] = lambda session, args: sla.expand(session, args, redraw_parent)
     _watch_outbox(metrics, sessions)
     return Runtime(config=config, env=env, clock=clock, engine=engine, sessions=sessions,

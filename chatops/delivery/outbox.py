@@ -19,6 +19,7 @@ POST = "chat.postMessage"
 UPDATE = "chat.update"
 TEAMS = "teams.post"
 EXPAND = "expand"
+RENDER = "render"
 INTERNAL = "internal"  # rows the worker handles itself, without calling out
 
 _INSERT = insert(OutboxMessage.__table__)  # type: ignore[arg-type]
@@ -93,6 +94,12 @@ def expand_many(session: Session, work: str, items: list[tuple[str, dict[str, An
         session.connection().execute(_INSERT, [
             _row(stream=f"expand:{key}", transport=INTERNAL, method=EXPAND, target=work,
                  payload=args, role="expand") for key, args in items])
+
+
+def render_later(renderer: str, **args: Any) -> dict[str, Any]:
+    """A payload the worker renders when it sends (a registered renderer, from the state
+    stored then): a parent message always shows the ticket as it is at delivery."""
+    return {RENDER: renderer, "args": args}
 
 
 class Wakeup:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from blocks.text import resolve_user_tokens, user_tokens
 from chatops.delivery.directory import LookupFailed, UserDirectory
 from chatops.delivery.errors import Outcome, classify_slack_error, transient
+from chatops.delivery.outbox import RENDER
 from db.models import OutboxMessage, SlackThread
+from db.session import read_only
 
 log = logging.getLogger("chatops.delivery")
 
@@ -49,9 +51,16 @@ class SlackSender:
         self.client = client
         self.sessions = sessions
         self.directory = UserDirectory(client, sessions)
+        # name -> (session, args) -> message, for payloads made with outbox.render_later
+        self.renderers: dict[str, Callable[[Session, dict[str, Any]], dict[str, Any] | None]] = {}
 
     def send(self, job: Job) -> Outcome:
         body = job.payload
+        if body.startswith('{"render"'):
+            rendered = self._render(json.loads(body))
+            if rendered is None:
+                return Outcome("skipped", "nothing to render any more")
+            body = json.dumps(rendered, ensure_ascii=False)
         emails = set(user_tokens(body))
         target = job.target
         if target.startswith("email:"):
@@ -79,6 +88,11 @@ class SlackSender:
         else:
             args["channel"] = target
         return self._call(job, args)
+
+    def _render(self, payload: dict[str, Any]) -> dict[str, Any] | None:
+        renderer = self.renderers[payload[RENDER]]
+        with self.sessions() as session:
+            return renderer(read_only(session), payload["args"])
 
     def _thread(self, ticket_id: str | None) -> SlackThread | None:
         if ticket_id is None:

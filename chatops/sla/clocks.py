@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from chatops.sla import targets as t
 from chatops.sla.calendars import BusinessCalendar
 from chatops.sla.rules import DONE, TARGETS, SlaRules
+from chatops.tickets.snapshot import is_new
 from db.models import Ticket
 from db.models_sla import SlaClock
 
@@ -133,7 +134,7 @@ def clocks_of(session: Session, ticket_id: str) -> dict[str, StoredClock]:
 def sync_ticket(session: Session, rules: SlaRules, ticket: Ticket) -> bool:
     """Bring the ticket's clocks in line with its state (creating them the first time);
     recompute due moments and the next mark. True when what the parent shows changed."""
-    new = ticket in session.new
+    new = is_new(session, ticket)
     rows = {} if new else clocks_of(session, ticket.id)
     changed = False
     inserts: list[dict[str, Any]] = []
@@ -166,7 +167,7 @@ def sync_ticket(session: Session, rules: SlaRules, ticket: Ticket) -> bool:
         shown = ("due_at", "met_at", "paused_since", "budget_us")
         changed = changed or before is None or any(after[k] != before[k] for k in shown)
     if inserts:
-        if new:
+        if ticket in session.new:
             session.flush()  # the ticket's row first (foreign key); the commit would anyway
         session.connection().execute(insert(_TABLE), inserts)
     session.info.setdefault(_SEEN, {})[ticket.id] = rows

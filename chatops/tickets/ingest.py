@@ -4,8 +4,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,11 +16,14 @@ from chatops.config import AppConfig, TeamConfig
 from chatops.delivery import outbox
 from chatops.tickets.cards import agent_person, ticket_card
 from chatops.tickets.schema import HelpdeskEvent
-from chatops.tickets.snapshot import apply_snapshot, new_ticket
+from chatops.tickets.snapshot import apply_snapshot, insert_new_ticket, new_ticket
 from db.models import Ticket
 from db.upsert import record_event_once
 
 log = logging.getLogger("chatops.ingest")
+
+PARENT = "ticket.parent"  # renderer name of the parent message
+_EXISTS = select(Ticket.__table__.c.id).where(Ticket.__table__.c.id == bindparam("id"))
 
 # Called inside the event's transaction after the ticket changed: (session, ticket, event, now).
 # Returns True when the parent message should be redrawn (e.g. a due time moved).
@@ -61,18 +65,22 @@ class Ingest:
             if not record_event_once(session, event.id, event.type, event.ticket.id,
                                      event.occurred_at, now):
                 return IngestResult(duplicate=True, ticket_id=event.ticket.id)
-            ticket = session.get(Ticket, event.ticket.id, with_for_update=True)
+            # Most events of a busy helpdesk are for new tickets: a Core existence check is
+            # much cheaper than an ORM load that finds nothing.
+            known = session.connection().execute(_EXISTS, {"id": event.ticket.id}).first()
+            ticket = session.get(Ticket, event.ticket.id, with_for_update=True) if known else None
             team = self.config.team_for(ticket.team if ticket else event.ticket.team)
             first = ticket is None
             if ticket is None:
                 ticket = new_ticket(event, team.name)
-                session.add(ticket)
+                self._comment(session, ticket, team, event, now)
+                insert_new_ticket(session, ticket)
                 changes: list[dict] = []
                 before = None
             else:
                 before = ticket_card(ticket, team.agents)
                 changes = apply_snapshot(ticket, event, team.agents)
-            self._comment(session, ticket, team, event, now)
+                self._comment(session, ticket, team, event, now)
             redraw = False
             for hook in self.hooks:
                 redraw = hook(session, ticket, event, now) or redraw
@@ -90,8 +98,8 @@ class Ingest:
 
     def _first_sighting(self, session: Session, ticket: Ticket, team: TeamConfig,
                         now: datetime) -> None:
-        message = ticket_blocks.parent_message(self.card(session, ticket, team))
-        outbox.post_parent(session, ticket.id, team.channel, message)
+        outbox.post_parent(session, ticket.id, team.channel,
+                           outbox.render_later(PARENT, ticket_id=ticket.id))
 
     def _comment(self, session: Session, ticket: Ticket, team: TeamConfig,
                  event: HelpdeskEvent, now: datetime) -> None:
@@ -120,5 +128,13 @@ class Ingest:
 
     def refresh_parent(self, session: Session, ticket: Ticket, team: TeamConfig,
                        now: datetime) -> None:
-        message = ticket_blocks.parent_message(self.card(session, ticket, team))
-        outbox.update_parent(session, ticket.id, team.channel, message)
+        outbox.update_parent(session, ticket.id, team.channel,
+                             outbox.render_later(PARENT, ticket_id=ticket.id))
+
+    def render_parent(self, session: Session, args: dict[str, Any]) -> dict[str, Any] | None:
+        """The parent message as the ticket stands now (the worker calls this at sending)."""
+        ticket = session.get(Ticket, args["ticket_id"])
+        if ticket is None:
+            return None
+        team = self.config.team_for(ticket.team)
+        return ticket_blocks.parent_message(self.card(session, ticket, team))

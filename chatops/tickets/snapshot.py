@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
 from blocks import ticket as ticket_blocks
 from chatops.tickets.cards import agent_person
 from chatops.tickets.schema import HelpdeskEvent
@@ -16,6 +19,23 @@ def new_ticket(event: HelpdeskEvent, team: str) -> Ticket:
     ticket = Ticket(id=t.id, team=team, created_at=t.created_at, state_at=event.occurred_at)
     _copy(ticket, event)
     return ticket
+
+
+NEW_TICKETS = "chatops_new_tickets"  # session.info: ids inserted with Core this transaction
+_INSERT = insert(Ticket.__table__)
+_COLUMNS = [c.key for c in Ticket.__table__.columns]
+
+
+def insert_new_ticket(session: Session, ticket: Ticket) -> None:
+    """Write a new (transient) ticket with one Core insert; the ORM unit of work costs more
+    on this hot path. Later code of the same transaction reads the object, never changes it."""
+    session.connection().execute(_INSERT, {k: getattr(ticket, k) for k in _COLUMNS})
+    session.info.setdefault(NEW_TICKETS, set()).add(ticket.id)
+
+
+def is_new(session: Session, ticket: Ticket) -> bool:
+    """Created in this transaction (no stored state before it)."""
+    return ticket in session.new or ticket.id in session.info.get(NEW_TICKETS, ())
 
 
 def _copy(ticket: Ticket, event: HelpdeskEvent) -> None:
