@@ -126,3 +126,30 @@ def test_claims_of_a_dead_worker_on_this_host_are_freed_at_start(app: Harness) -
         assert claims.reserve_channel(session, "C0SUPPORT", datetime.now(timezone.utc))
     assert app.deliver(max_seconds=5) == 0
     assert len(app.fake.messages()) == 1
+
+
+def test_missing_scope_on_lookup_shows_the_name_and_keeps_the_thread(app: Harness) -> None:
+    app.fake.fail_next(method="users.lookupByEmail", error="missing_scope")
+    app.post_event(event(assignee={"name": "Carol Agent", "email": "carol@example.com"}))
+    assert app.deliver() == 0
+    [parent] = app.fake.messages("C0SUPPORT")
+    assert "Carol Agent" in str(parent["attachments"]) and "<@" not in str(parent["attachments"])
+
+
+def test_a_worker_whose_claim_lapsed_does_not_record_over_the_new_owner(app: Harness) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import update
+
+    from chatops.delivery.errors import Outcome
+    from chatops.delivery.slack_sender import Job
+
+    app.post_event(event())
+    [row] = app.rows(OutboxMessage)
+    with app.rt.sessions.begin() as session:
+        session.execute(update(OutboxMessage).values(
+            claimed_by="other-host-1-abc",
+            claimed_until=datetime.now(timezone.utc) + timedelta(seconds=60)))
+    app.rt.worker._record(Job.of(row), Outcome("ok", channel="C0SUPPORT", ts="1.1"))
+    [after] = app.rows(OutboxMessage)
+    assert after.status == "pending" and after.claimed_by == "other-host-1-abc"

@@ -125,3 +125,22 @@ def test_duplicate_has_no_effect_at_all(app: Harness) -> None:
     app.deliver(1)
     assert len(app.fake.calls) == calls_before
     assert [m["text"] for m in app.fake.messages("C0SUPPORT")][0].count("Changed") == 0
+
+
+@pytest.mark.parametrize("field, value", [
+    ("created_at", "9999-12-31T23:59:59Z"),
+    ("created_at", "1900-01-01T00:00:00Z"),
+])
+def test_dates_outside_any_sane_range_are_400(app: Harness, field: str, value: str) -> None:
+    response = app.post_event(event(**{field: value}))
+    assert response.status_code == 400
+    assert response.get_json()["field"] == f"ticket.{field}"
+    assert_nothing_changed(app)
+
+
+def test_nul_characters_are_dropped_not_fatal(app: Harness) -> None:
+    """PostgreSQL refuses NUL in text; a customer's odd byte must not block the ticket."""
+    assert app.post_event(event(subject="Cannot\x00 log in")).status_code == 202
+    app.deliver()
+    [parent] = app.fake.messages("C0SUPPORT")
+    assert "Cannot log in" in json.dumps(parent["attachments"])

@@ -159,3 +159,13 @@ def test_a_rating_first_seen_posts_the_parent_without_the_rating(make_harness: A
     assert secret not in json.dumps(parent, ensure_ascii=False)
     assert_only_dms(app, secret, {*LEADS, "U0AGENT1"})
     assert "rating_followed_up" not in dm_text(app, "U0LEAD1")   # good: no button
+
+
+def test_an_agent_email_that_cannot_be_a_slack_user_still_reaches_the_leads(app: Harness) -> None:
+    from tests.ratings.support import rating_event
+
+    body = rating_event("bad", "odd agent", agent={"name": "Bob", "email": "bob"})
+    assert app.post_event(body).status_code == 202
+    app.deliver()
+    for lead in ("U0LEAD1", "U0LEAD2"):
+        assert "odd agent" in str(app.fake.dms(lead))
