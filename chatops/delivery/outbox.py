@@ -90,10 +90,14 @@ def expand_later(session: Session, work: str, key: str, args: dict[str, Any]) ->
 
 def expand_many(session: Session, work: str, items: list[tuple[str, dict[str, Any]]]) -> None:
     """`expand_later` for many rows in one executemany."""
-    if items:
-        session.connection().execute(_INSERT, [
-            _row(stream=f"expand:{key}", transport=INTERNAL, method=EXPAND, target=work,
-                 payload=args, role="expand") for key, args in items])
+    if not items:
+        return
+    now = datetime.now(timezone.utc)
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    session.connection().execute(_INSERT, [
+        dict(stream=f"expand:{key}", transport=INTERNAL, method=EXPAND, target=work,
+             role="expand", ticket_id=None, payload=dumps(args), status="pending", attempts=0,
+             created_at=now, next_attempt_at=now) for key, args in items])
 
 
 def render_later(renderer: str, **args: Any) -> dict[str, Any]:

@@ -157,7 +157,10 @@ def next_mark_at(
     pending = [mark for index, mark in enumerate(marks) if index not in already_sent]
     if not pending:
         return None
-    works = [w for w in (_work_to_cross(clock.budget, mark) for mark in pending) if w is not None]
-    if not works:
-        return None
-    return calendar.add(clock.started_at, min(works) + clock.paused_work)
+    # A higher mark is crossed no later than a lower one, so the first pending mark from
+    # the top that is ever crossed is the earliest: one computation, not one per mark.
+    for mark in sorted(pending, reverse=True):
+        work = _work_to_cross(clock.budget, mark)
+        if work is not None:
+            return calendar.add(clock.started_at, work + clock.paused_work)
+    return None
