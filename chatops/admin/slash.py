@@ -60,8 +60,7 @@ class SlashCommands:
         if isinstance(command, ShowAudit):
             with self.sessions() as session:
                 read_only(session)  # on SQLite: no write lock for a read
-                lines = [admin_blocks.AuditLine(e.at, e.actor, e.team, e.setting, e.old, e.new)
-                         for e in audit.latest(session)]
+                lines = audit.latest(session)
             return Answer(verb, admin_blocks.audit_message(lines))
         if isinstance(command, PostReview):
             return self._review(verb, command.team, actor)
