@@ -122,9 +122,12 @@ def build_bolt(rt: Runtime) -> BoltApp:
         # No auth.test round trip per request: acks must not depend on the Web API being up.
         return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=token)
 
+    bolt_log = logging.getLogger("chatops.slack")
+    bolt_log.setLevel(logging.ERROR)  # Bolt's notice that `token` is unused: we pass a client
     bolt = BoltApp(signing_secret=signing_secret, authorize=authorize,
-                   client=make_client(token, rt.env.slack_api_url),
+                   client=make_client(token, rt.env.slack_api_url), logger=bolt_log,
                    request_verification_enabled=True, raise_error_for_unhandled_request=False)
+    bolt_log.setLevel(logging.NOTSET)
     from handlers import slack as slack_handlers  # wiring only: handlers never import this module
     slack_handlers.register(bolt, rt)
     return bolt
