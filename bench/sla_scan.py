@@ -109,7 +109,7 @@ class Subject:
             ingest.refresh_parent(session, ticket, team, NOW)
 
         self.worker = DeliveryWorker(self.sessions, None, None, batch=250,  # type: ignore[arg-type]
-                                     expanders={WORK: lambda s, a: self.service.expand(s, a, redraw)})
+                                     expanders={WORK: lambda s, a: self.service.expand(s, a, redraw, NOW)})
         self.times: list[float] = []
         self.outbox: list[float] = []
         self.sent = self.scanned = self.outbox_rows = self.messages = 0

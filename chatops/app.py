@@ -30,7 +30,7 @@ from chatops.sla.expand import WORK as NUDGE_WORK
 from chatops.sla.service import SlaService
 from chatops.tickets.ingest import PARENT, Ingest
 from db.models import OutboxMessage, Ticket
-from db.session import make_engine, make_session_factory
+from db.session import make_engine, make_session_factory, read_only
 
 log = logging.getLogger("chatops")
 
@@ -93,7 +93,8 @@ def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = Non
             ingest.refresh_parent(session, ticket, team, clock.now())
 
     slack_sender.renderers[PARENT] = ingest.render_parent
-    worker.expanders[NUDGE_WORK] = lambda session, args: sla.expand(session, args, redraw_parent)
+    worker.expanders[NUDGE_WORK] = lambda session, args: sla.expand(session, args, redraw_parent,
+                                                                    clock.now())
     _watch_outbox(metrics, sessions)
     return Runtime(config=config, env=env, clock=clock, engine=engine, sessions=sessions,
                    metrics=metrics, wakeup=wakeup, ingest=ingest, worker=worker, sla=sla)
@@ -103,7 +104,7 @@ def _watch_outbox(metrics: Metrics, sessions: sessionmaker[Session]) -> None:
     def count(status: str) -> Callable[[], float]:
         def read() -> float:
             with sessions() as session:
-                return float(session.scalar(select(func.count()).select_from(OutboxMessage)
+                return float(read_only(session).scalar(select(func.count()).select_from(OutboxMessage)
                                             .where(OutboxMessage.status == status)) or 0)
         return read
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from chatops.delivery import claims
 from db.models import OutboxMessage
+from db.session import read_only
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ def check(sessions: sessionmaker[Session], worker_alive: bool | None) -> Health:
     restart would not fix them."""
     try:
         with sessions() as session:
-            session.execute(text("SELECT 1"))
+            read_only(session).execute(text("SELECT 1"))
             counts = claims.counts(session)
             last = session.scalars(select(OutboxMessage)
                                    .where(OutboxMessage.status == "failed")

@@ -133,13 +133,13 @@ def recover_dead_claims(session: Session, host: str, now: datetime) -> int:
     `<host>-<pid>-<random>`; a claim of another host is left to its lease."""
     held = session.scalars(select(OutboxMessage).where(
         OutboxMessage.status == "pending", OutboxMessage.claimed_until > now,
-        OutboxMessage.claimed_by.like(f"{host}-%"))).all()
+        OutboxMessage.claimed_by.is_not(None))).all()
     freed = 0
     for row in held:
-        try:
-            pid = int((row.claimed_by or "")[len(host) + 1:].split("-")[0])
-        except ValueError:
+        parts = (row.claimed_by or "").rsplit("-", 2)  # host may contain "-" itself
+        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
             continue
+        pid = int(parts[1])
         if _alive(pid):
             continue
         row.claimed_until, row.claimed_by = None, None

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from chatops.delivery.errors import Outcome, classify_slack_error, transient
 from db.models import SlackUser
+from db.session import read_only
 
 log = logging.getLogger("chatops.delivery")
 
@@ -42,6 +43,7 @@ class UserDirectory:
         found: dict[str, str | None] = {}
         now = datetime.now(timezone.utc)
         with self.sessions() as session:
+            read_only(session)
             for email in emails:
                 row = session.get(SlackUser, email)
                 ttl = FOUND_TTL if row and row.user_id else MISSING_TTL

@@ -57,7 +57,10 @@ class SlackSender:
     def send(self, job: Job) -> Outcome:
         body = job.payload
         if body.startswith('{"render"'):
-            rendered = self._render(json.loads(body))
+            payload = json.loads(body)
+            if payload[RENDER] not in self.renderers:
+                return Outcome("permanent", f"no renderer named {payload[RENDER]!r}")
+            rendered = self._render(payload)
             if rendered is None:
                 return Outcome("skipped", "nothing to render any more")
             body = json.dumps(rendered, ensure_ascii=False)
@@ -98,7 +101,7 @@ class SlackSender:
         if ticket_id is None:
             return None
         with self.sessions() as session:
-            return session.get(SlackThread, ticket_id)
+            return read_only(session).get(SlackThread, ticket_id)
 
     def _call(self, job: Job, args: dict[str, Any]) -> Outcome:
         try:

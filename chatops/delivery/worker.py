@@ -58,7 +58,9 @@ class DeliveryWorker:
         returns rows handled."""
         if not self._recovered:
             self._recover()
-        expanded = self._expand() if transport != "teams" else 0
+        # Both loops expand (take() is compare-and-set): a hung Slack pass must not keep
+        # Teams cards from being written.
+        expanded = self._expand()
         jobs = self._claim(transport)
         started = time.monotonic()
         for job in jobs:
@@ -131,7 +133,7 @@ class DeliveryWorker:
         with self.sessions.begin() as session:
             row = session.get(OutboxMessage, job.id)
             assert row is not None
-            if row.claimed_by != self.name:
+            if row.claimed_by is not None and row.claimed_by != self.name:
                 log.warning("outbox #%d: our claim lapsed and %s took it over; its outcome "
                             "counts", job.id, row.claimed_by)
                 return

@@ -8,7 +8,7 @@ schedulers running by accident (or a restart mid-scan) never send a nudge twice.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,7 +20,7 @@ from blocks.sla import Nudge
 from chatops.config import AppConfig, TeamConfig
 from chatops.delivery import outbox
 from chatops.sla import targets as t
-from chatops.sla.clocks import target_clock
+from chatops.sla.clocks import clocks_of, target_clock
 from chatops.sla.expand import WORK, nudge_args, nudge_of
 from chatops.sla.notifiers import Notifier
 from chatops.sla.parent import TargetView
@@ -148,12 +148,27 @@ def scan_batch(session: Session, config: AppConfig, rules: SlaRules,
     return result
 
 
-def expand_nudge(session: Session, config: AppConfig, notifiers: Sequence[Notifier],
-                 args: dict[str, Any], parent: ParentRedraw) -> None:
-    """The delivery worker's half: the nudge's messages, and the parent redrawn."""
+def expand_nudge(session: Session, config: AppConfig, rules: SlaRules,
+                 notifiers: Sequence[Notifier], args: dict[str, Any], parent: ParentRedraw,
+                 now: datetime) -> bool:
+    """The delivery worker's half: the nudge's messages, and the parent redrawn.
+
+    The target is looked at again first: if it was met or paused since the scan (an agent
+    answered a moment later), or the mark is no longer crossed (a priority change gave it
+    more time), nothing is sent. Returns whether the nudge went out."""
     nudge = nudge_of(args)
     team = config.team_for(args["team"])
-    for notifier in notifiers:
-        notifier.nudge(session, team, nudge)
+    session.get(Ticket, nudge.ticket_id, with_for_update=True)  # wait for a concurrent event
+    row = clocks_of(session, nudge.ticket_id).get(nudge.target)
+    sent = False
+    if row is not None:
+        seen = t.status(target_clock(row), rules.calendar(row.calendar), now)
+        crossed = t.crossed_marks(seen.fraction_left, [nudge.mark])
+        if seen.state in ("running", "breached") and crossed:
+            nudge = replace(nudge, due_at=seen.due_at, remaining=seen.remaining)
+            for notifier in notifiers:
+                notifier.nudge(session, team, nudge)
+            sent = True
     if args["redraw"]:
         parent(session, nudge.ticket_id, team)
+    return sent

@@ -48,9 +48,11 @@ class SlaService:
         return parent_sla(views, self.rules, now, self.config.team_timezone(team))
 
     # -- the delivery worker's half of a nudge -----------------------------------------
-    def expand(self, session: Session, args: dict[str, Any], parent: ParentRedraw) -> None:
-        """Write the messages of one nudge the scan recorded (see chatops/sla/expand.py)."""
-        expand_nudge(session, self.config, self.notifiers, args, parent)
+    def expand(self, session: Session, args: dict[str, Any], parent: ParentRedraw,
+               now: datetime) -> bool:
+        """Write the messages of one nudge the scan recorded (see chatops/sla/expand.py),
+        unless its target was met or paused in the meantime."""
+        return expand_nudge(session, self.config, self.rules, self.notifiers, args, parent, now)
 
     # -- the scheduled scan --------------------------------------------------------------
     def scan(self, session: Session, now: datetime, limit: int | None = None,

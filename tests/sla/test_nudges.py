@@ -125,3 +125,20 @@ def test_priority_change_gives_a_new_budget(make_harness: Any) -> None:
     [green] = nudges(app)
     assert colour(green) == GREEN
     assert colour(parent_of(app)) == GREEN
+
+
+def test_a_target_met_between_the_scan_and_delivery_is_not_nudged(make_harness: Any) -> None:
+    """The scan records the mark; the worker sends later. An agent who answered in between
+    must not get a nudge about a target already met (CONTRACT §6)."""
+    from tests.sla.helpers import post_at
+
+    app = make_harness(clock=FixedClock(T0))
+    assert app.post_event(event()).status_code == 202
+    app.deliver()
+    scan = scan_at(app, 20, deliver=False)
+    assert scan.sent == 1                                  # recorded, not yet delivered
+    post_at(app, 21, comment(event(), "On it"))
+    app.deliver()
+    assert nudges(app) == []
+    assert app.fake.dms("U0AGENT1") == []
+    assert "met" in dump(parent_of(app))
