@@ -89,6 +89,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_stream", "stream", "status", "id"),
+        Index("ix_outbox_transport", "transport", "status", "id"),
     )
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from db.models import ReceivedEvent
+from db.models import ReceivedEvent, SlackThread
 
 _TABLE = ReceivedEvent.__table__
 # Built once: constructing statements per request is a measurable share of ingest time.
@@ -28,3 +28,18 @@ def record_event_once(session: Session, event_id: str, type_: str, ticket_id: st
                                                 occurred_at=occurred_at,
                                                 received_at=received_at))
     return result.first() is not None
+
+
+_THREADS = SlackThread.__table__
+_REMEMBER_THREAD = {
+    "postgresql": postgresql.insert(_THREADS).on_conflict_do_nothing(index_elements=["ticket_id"]),
+    "sqlite": sqlite.insert(_THREADS).on_conflict_do_nothing(index_elements=["ticket_id"]),
+}
+
+
+def remember_thread(session: Session, ticket_id: str, channel: str, ts: str,
+                    posted_at: datetime) -> None:
+    """Where a ticket's parent message lives; the first one recorded stays."""
+    connection = session.connection()
+    connection.execute(_REMEMBER_THREAD[connection.dialect.name],
+                       dict(ticket_id=ticket_id, channel=channel, ts=ts, posted_at=posted_at))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable
 
 from slack_sdk import WebClient
@@ -34,11 +35,12 @@ class Job:
     ticket_id: str | None
     payload: str
     attempts: int
+    created_at: datetime | None = None
 
     @classmethod
     def of(cls, row: OutboxMessage) -> "Job":
         return cls(row.id, row.transport, row.method, row.target, row.role, row.ticket_id,
-                   row.payload, row.attempts)
+                   row.payload, row.attempts, row.created_at)
 
 
 def make_client(token: str, base_url: str) -> WebClient:

@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
+from sqlalchemy import or_, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from chatops.delivery import claims
@@ -19,7 +20,8 @@ from chatops.delivery.outbox import POST, Wakeup
 from chatops.delivery.slack_sender import Job, SlackSender
 from chatops.delivery.teams_sender import TeamsSender
 from chatops.metrics import Metrics
-from db.models import OutboxMessage, SlackThread
+from db.models import OutboxMessage
+from db.upsert import remember_thread
 from db.session import read_only
 
 log = logging.getLogger("chatops.delivery")
@@ -129,45 +131,57 @@ class DeliveryWorker:
         return jobs
 
     def _record(self, job: Job, outcome: Outcome) -> None:
+        """One Core UPDATE (this runs for every send), guarded: only while the row is ours."""
         now = _utcnow()
+        values: dict[str, Any] = {"attempts": OutboxMessage.attempts + 1,
+                                  "claimed_until": None, "claimed_by": None}
+        if outcome.kind == "ok":
+            values.update(status="done", delivered_at=now, result_channel=outcome.channel,
+                          result_ts=outcome.ts)
+        elif outcome.kind in ("retry", "ratelimited"):
+            values.update(next_attempt_at=now + timedelta(seconds=outcome.delay),
+                          last_error=outcome.reason)
+        else:
+            values.update(status="failed" if outcome.kind == "permanent" else "skipped",
+                          last_error=outcome.reason)
         with self.sessions.begin() as session:
-            row = session.get(OutboxMessage, job.id)
-            assert row is not None
-            if row.claimed_by is not None and row.claimed_by != self.name:
-                log.warning("outbox #%d: our claim lapsed and %s took it over; its outcome "
-                            "counts", job.id, row.claimed_by)
+            mine = session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == job.id, OutboxMessage.status == "pending",
+                       or_(OutboxMessage.claimed_by.is_(None),
+                           OutboxMessage.claimed_by == self.name))
+                .values(**values).execution_options(synchronize_session=False))
+            if mine.rowcount != 1:  # type: ignore[attr-defined]
+                log.warning("outbox #%d: our claim lapsed and another worker took it over; "
+                            "its outcome counts", job.id)
                 return
-            row.attempts += 1
-            row.claimed_until = None
-            row.claimed_by = None
-            if outcome.kind == "ok":
-                row.status, row.delivered_at = "done", now
-                row.result_channel, row.result_ts = outcome.channel, outcome.ts
-                if job.role == "parent" and job.ticket_id and outcome.ts:
-                    session.merge(SlackThread(ticket_id=job.ticket_id,
-                                              channel=outcome.channel or job.target,
-                                              ts=outcome.ts, posted_at=now))
-                self.metrics.latency.observe((now - row.created_at).total_seconds())
-            elif outcome.kind in ("retry", "ratelimited"):
-                row.next_attempt_at = now + timedelta(seconds=outcome.delay)
-                row.last_error = outcome.reason
-                self.metrics.retries.labels(job.transport).inc()
-                if outcome.kind == "ratelimited":
-                    self.metrics.rate_limited.labels(job.transport).inc()
-                log.warning("outbox #%d %s to %s: %s; retry in %.1fs", job.id, job.method,
-                            job.target, outcome.reason, outcome.delay)
-            else:
-                row.status = "failed" if outcome.kind == "permanent" else "skipped"
-                row.last_error = outcome.reason
-                level = logging.ERROR if outcome.kind == "permanent" else logging.INFO
-                log.log(level, "outbox #%d %s to %s %s: %s", job.id, job.method, job.target,
-                        row.status, outcome.reason)
-            self.metrics.deliveries.labels(job.transport, outcome.kind).inc()
+            if outcome.kind == "ok" and job.role == "parent" and job.ticket_id and outcome.ts:
+                remember_thread(session, job.ticket_id, outcome.channel or job.target,
+                                outcome.ts, now)
             if job.transport == "slack" and job.method == POST:
                 wait = outcome.delay if outcome.kind == "ratelimited" else 0.0
                 pace = self.pace if outcome.kind == "ok" else timedelta(0)
                 claims.release_channel(session, job.target,
                                        now + max(pace, timedelta(seconds=wait)))
+        self._count(job, outcome, now)
+
+    def _count(self, job: Job, outcome: Outcome, now: datetime) -> None:
+        """Metrics and the log line of one attempt."""
+        self.metrics.deliveries.labels(job.transport, outcome.kind).inc()
+        if outcome.kind == "ok":
+            if job.created_at is not None:
+                self.metrics.latency.observe((now - job.created_at).total_seconds())
+        elif outcome.kind in ("retry", "ratelimited"):
+            self.metrics.retries.labels(job.transport).inc()
+            if outcome.kind == "ratelimited":
+                self.metrics.rate_limited.labels(job.transport).inc()
+            log.warning("outbox #%d %s to %s: %s; retry in %.1fs", job.id, job.method,
+                        job.target, outcome.reason, outcome.delay)
+        else:
+            status = "failed" if outcome.kind == "permanent" else "skipped"
+            level = logging.ERROR if outcome.kind == "permanent" else logging.INFO
+            log.log(level, "outbox #%d %s to %s %s: %s", job.id, job.method, job.target,
+                    status, outcome.reason)
 
     # -- loops ------------------------------------------------------------------------------
     def run_forever(self, stop: threading.Event) -> None:

@@ -70,6 +70,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_outbox_due", "outbox", ["status", "next_attempt_at"])
     op.create_index("ix_outbox_stream", "outbox", ["stream", "status", "id"])
+    op.create_index("ix_outbox_transport", "outbox", ["transport", "status", "id"])
     op.create_table(
         "channel_pace",
         sa.Column("channel", sa.String(300), primary_key=True),
