@@ -14,17 +14,14 @@ from sqlalchemy.orm import Session
 
 from blocks.text import safe
 from chatops.admin import audit
+from chatops.admin.command_line import CommandError
 from chatops.config import AppConfig, TeamConfig
 from chatops.team_settings import LEADS, VISIBILITY, effective
 from db.models_people import TeamSetting
 
 
-class Refused(Exception):
+class Refused(CommandError):
     """The change cannot be made; nothing was changed."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 
 
 class CommandError(ValueError):
+    """Why a command line gets a warning instead of an effect (mrkdwn, user text escaped)."""
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message

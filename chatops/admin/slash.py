@@ -52,7 +52,7 @@ class SlashCommands:
         try:
             command = parse(text, self.command)
         except CommandError as exc:
-            return Answer(verb, admin_blocks.notice(f":warning: {exc.message}"))
+            return _warning(verb, exc)
         if isinstance(command, Help):
             return Answer(verb, admin_blocks.help_message(self.command, usage(self.command), MODES))
         if isinstance(command, ShowSettings):
@@ -91,7 +91,7 @@ class SlashCommands:
         try:
             team = resolve_team(self.config, team_name)
         except Refused as exc:
-            return Answer(verb, admin_blocks.notice(f":warning: {exc.message}"))
+            return _warning(verb, exc)
         outcome = self.review(team.name, actor)
         return Answer(verb, admin_blocks.notice(outcome.message), sent=outcome.posted)
 
@@ -102,8 +102,12 @@ class SlashCommands:
                     result = change(session)
                 return Answer(verb, admin_blocks.notice(result.message))
             except Refused as exc:
-                return Answer(verb, admin_blocks.notice(f":warning: {exc.message}"))
+                return _warning(verb, exc)
             except IntegrityError:  # another admin created the same override first: again
                 continue
         return Answer(verb, admin_blocks.notice(":warning: Too many changes at once; nothing "
                                                 "changed. Please try again."))
+
+
+def _warning(verb: str, exc: CommandError) -> Answer:
+    return Answer(verb, admin_blocks.notice(f":warning: {exc.message}"))
