@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 from chatops.app import Runtime, build_bolt, create_app
+from chatops.tickets.schema import MAX_BODY
 
 log = logging.getLogger("chatops")
 
@@ -31,8 +32,11 @@ def serve(rt: Runtime, host: str, port: int, worker: bool = True, scheduler: boo
         rt.stops.append(handler.close)
     from waitress.server import create_server
 
+    # waitress buffers a request's body before the app sees it: its own limit is what turns
+    # a Content-Length over 1 MiB into 413 before any byte of the body is read.
     server: Any = create_server(flask_app, host=host, port=port, threads=8,
-                                ident="chatops", clear_untrusted_proxy_headers=True)
+                                ident="chatops", clear_untrusted_proxy_headers=True,
+                                max_request_body_size=MAX_BODY)
 
     def shutdown(signum: int, _frame: Any) -> None:
         log.info("signal %d: shutting down", signum)

@@ -72,3 +72,18 @@ def test_chunked_body_over_one_mib_is_413_over_real_http(tmp_path: Path) -> None
         assert b" 413 " in status_line, status_line
     finally:
         server.stop()
+
+
+def test_content_length_over_one_mib_is_413_before_the_body_is_sent(tmp_path: Path) -> None:
+    """Only headers go out: the answer comes without the server waiting for 2 MiB."""
+    import socket
+
+    server = Server(teams=1, workdir=tmp_path)
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+            sock.sendall(b"POST /webhooks/helpdesk HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Type: application/json\r\nContent-Length: 2097152\r\n\r\n")
+            status_line = sock.recv(200).split(b"\r\n")[0]   # times out if it waited
+        assert b" 413 " in status_line, status_line
+    finally:
+        server.stop()

@@ -10,6 +10,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationE
 
 EventType = Literal["ticket.created", "ticket.updated", "ticket.commented", "ticket.closed",
                     "ticket.reopened", "rating.created"]
+MAX_BODY = 1024 * 1024  # CONTRACT §3: a larger webhook body is refused with 413
 Priority = Literal["urgent", "high", "normal", "low"]
 Status = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
 

@@ -8,12 +8,11 @@ from typing import Any, Callable
 from flask import Blueprint, Flask, Response, jsonify, request
 
 from chatops.tickets.ingest import Ingest
-from chatops.tickets.schema import EventRejected, parse_event
+from chatops.tickets.schema import MAX_BODY, EventRejected, parse_event
 from chatops.tickets.signature import check
 
 log = logging.getLogger("chatops.webhook")
 
-MAX_BODY = 1024 * 1024
 
 
 def register(flask_app: Flask, ingest: Ingest, secret: str, on_accepted: Callable[[], None],

@@ -31,7 +31,7 @@ def test_accepted_then_duplicate(app: Harness) -> None:
     assert again.get_json() == {"accepted": True, "duplicate": True}
 
 
-def test_body_over_one_mib_is_413_before_reading(app: Harness) -> None:
+def test_body_over_one_mib_is_413(app: Harness) -> None:
     raw = b"{" + b" " * (1024 * 1024) + b"}"
     response = app.post_event(raw)
     assert response.status_code == 413
