@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -19,58 +21,81 @@ from db.models import ChannelPace, OutboxMessage
 PACE_INTERVAL = timedelta(seconds=1.1)  # Slack allows ~1 chat.postMessage per second per channel
 LEASE = timedelta(seconds=60)
 
+# The statements every send runs, built once (Core: no ORM bookkeeping on the hot path).
+_OUTBOX = OutboxMessage.__table__
+_PACE = ChannelPace.__table__
+_CLAIM = (update(_OUTBOX)
+          .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.status == "pending",
+                 or_(_OUTBOX.c.claimed_until.is_(None), _OUTBOX.c.claimed_until < bindparam("now")))
+          .values(claimed_until=bindparam("until"), claimed_by=bindparam("worker")))
+_TAKE = (update(_OUTBOX)
+         .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.status == "pending")
+         .values(status="done", delivered_at=bindparam("now"), attempts=_OUTBOX.c.attempts + 1))
+_HOLD = (update(_PACE)
+         .where(_PACE.c.channel == bindparam("b_channel"), _PACE.c.next_at <= bindparam("now"))
+         .values(next_at=bindparam("until")))
+_PACE_EXISTS = select(_PACE.c.channel).where(_PACE.c.channel == bindparam("channel"))
+_RELEASE = (update(_PACE).where(_PACE.c.channel == bindparam("b_channel"))
+            .values(next_at=bindparam("b_next_at")))
+
 
 def due_rows(session: Session, now: datetime, limit: int,
-             transport: str | None = None) -> list[OutboxMessage]:
+             transport: str | None = None) -> list[Any]:
+    """Candidates to claim, oldest first, as plain rows (no ORM objects: this runs often)."""
+    return list(session.execute(due_query(limit, transport), {"b_now": now}))
+
+
+@lru_cache(maxsize=16)
+def due_query(limit: int, transport: str | None = None) -> Select[Any]:
+    """The oldest sendable row of each target (channel or DM), at most `limit` of them.
+
+    One row per target because a channel takes one post per pace interval: under a backlog,
+    more candidates of one channel would only be claimed, refused and released again.
+    """
     o = OutboxMessage
+    now = bindparam("b_now", type_=OutboxMessage.__table__.c.next_attempt_at.type)
     earlier = aliased(OutboxMessage)
     blocked_by_order = (select(earlier.id)
                         .where(earlier.stream == o.stream, earlier.status == "pending",
                                earlier.id < o.id).exists())
     # Not correlated: the database works out the paced channels once per query, not per row.
     paced = o.target.in_(select(ChannelPace.channel).where(ChannelPace.next_at > now))
-    query = (select(o)
+    heads = (select(func.min(o.id))
              .where(o.status == "pending", o.next_attempt_at <= now,
                     or_(o.claimed_until.is_(None), o.claimed_until < now),
                     o.transport != INTERNAL,
                     ~blocked_by_order,
                     or_(o.method != POST, ~paced))
-             .order_by(o.id).limit(limit))
+             .group_by(o.target).order_by(func.min(o.id)).limit(limit))
     if transport is not None:
-        query = query.where(o.transport == transport)
-    return list(session.scalars(query))
+        heads = heads.where(o.transport == transport)
+    return select(*OutboxMessage.__table__.c).where(o.id.in_(heads)).order_by(o.id)
 
 
 def renew(session: Session, row_id: int, worker: str, now: datetime) -> bool:
     """Extend our claim right before sending; false if it lapsed and another worker took it."""
-    result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending",
-               OutboxMessage.claimed_by == worker)
-        .values(claimed_until=now + LEASE).execution_options(synchronize_session=False))
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    result = session.connection().execute(
+        update(_OUTBOX)
+        .where(_OUTBOX.c.id == row_id, _OUTBOX.c.status == "pending",
+               _OUTBOX.c.claimed_by == worker)
+        .values(claimed_until=now + LEASE))
+    return result.rowcount == 1
 
 
-def claim(session: Session, row: OutboxMessage, worker: str, now: datetime) -> bool:
+def claim(session: Session, row: Any, worker: str, now: datetime) -> bool:
     """Compare-and-set: true only for the one worker whose update hit the row."""
-    result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row.id, OutboxMessage.status == "pending",
-               or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
-        .values(claimed_until=now + LEASE, claimed_by=worker)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    result = session.connection().execute(_CLAIM, {"row_id": row.id, "now": now,
+                                                   "until": now + LEASE, "worker": worker})
+    return result.rowcount == 1
 
 
 def reserve_channel(session: Session, channel: str, now: datetime) -> bool:
     """Hold the channel while one post is in flight; `release_channel` sets the real pace."""
-    held = session.execute(
-        update(ChannelPace)
-        .where(ChannelPace.channel == channel, ChannelPace.next_at <= now)
-        .values(next_at=now + LEASE).execution_options(synchronize_session=False))
-    if held.rowcount == 1:  # type: ignore[attr-defined]
+    conn = session.connection()
+    held = conn.execute(_HOLD, {"b_channel": channel, "now": now, "until": now + LEASE})
+    if held.rowcount == 1:
         return True
-    if session.get(ChannelPace, channel) is not None:
+    if conn.execute(_PACE_EXISTS, {"channel": channel}).first() is not None:
         return False
     try:
         with session.begin_nested():
@@ -81,8 +106,7 @@ def reserve_channel(session: Session, channel: str, now: datetime) -> bool:
 
 
 def release_channel(session: Session, channel: str, next_at: datetime) -> None:
-    session.execute(update(ChannelPace).where(ChannelPace.channel == channel)
-                    .values(next_at=next_at).execution_options(synchronize_session=False))
+    session.connection().execute(_RELEASE, {"b_channel": channel, "b_next_at": next_at})
 
 
 def counts(session: Session) -> dict[str, int]:
@@ -109,12 +133,8 @@ def pending_expansions(session: Session, limit: int) -> list[int]:
 
 def take(session: Session, row_id: int, now: datetime) -> bool:
     """Compare-and-set an internal row from pending to done: one worker wins it."""
-    result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending")
-        .values(status="done", delivered_at=now, attempts=OutboxMessage.attempts + 1)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    result = session.connection().execute(_TAKE, {"row_id": row_id, "now": now})
+    return result.rowcount == 1
 
 
 def _alive(pid: int) -> bool:

@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from chatops.delivery import claims
@@ -29,6 +29,21 @@ log = logging.getLogger("chatops.delivery")
 # Turns one internal row's arguments into outbox rows, inside the worker's transaction.
 Expander = Callable[[Session, dict[str, Any]], None]
 
+
+def _recording(**values: Any) -> Any:
+    """The UPDATE that records one attempt's outcome, only while the row is still ours
+    (built once: it runs for every send)."""
+    o = OutboxMessage.__table__
+    return (update(o)
+            .where(o.c.id == bindparam("b_id"), o.c.status == "pending",
+                   or_(o.c.claimed_by.is_(None), o.c.claimed_by == bindparam("b_worker")))
+            .values(attempts=o.c.attempts + 1, claimed_until=None, claimed_by=None, **values))
+
+
+_DELIVERED = _recording(status="done", delivered_at=bindparam("b_at"),
+                        result_channel=bindparam("b_channel"), result_ts=bindparam("b_ts"))
+_RETRY = _recording(next_attempt_at=bindparam("b_at"), last_error=bindparam("b_error"))
+_GIVEN_UP = _recording(status=bindparam("b_status"), last_error=bindparam("b_error"))
 IDLE_POLL_SECONDS = 0.25
 MIN_PASS_GAP_SECONDS = 0.02
 RENEW_AFTER_SECONDS = 10.0  # a pass running longer renews each claim before its send
@@ -133,25 +148,20 @@ class DeliveryWorker:
     def _record(self, job: Job, outcome: Outcome) -> None:
         """One Core UPDATE (this runs for every send), guarded: only while the row is ours."""
         now = _utcnow()
-        values: dict[str, Any] = {"attempts": OutboxMessage.attempts + 1,
-                                  "claimed_until": None, "claimed_by": None}
         if outcome.kind == "ok":
-            values.update(status="done", delivered_at=now, result_channel=outcome.channel,
-                          result_ts=outcome.ts)
+            statement, values = _DELIVERED, dict(b_at=now, b_channel=outcome.channel,
+                                                 b_ts=outcome.ts)
         elif outcome.kind in ("retry", "ratelimited"):
-            values.update(next_attempt_at=now + timedelta(seconds=outcome.delay),
-                          last_error=outcome.reason)
+            statement, values = _RETRY, dict(b_at=now + timedelta(seconds=outcome.delay),
+                                             b_error=outcome.reason)
         else:
-            values.update(status="failed" if outcome.kind == "permanent" else "skipped",
-                          last_error=outcome.reason)
+            statement, values = _GIVEN_UP, dict(
+                b_status="failed" if outcome.kind == "permanent" else "skipped",
+                b_error=outcome.reason)
         with self.sessions.begin() as session:
-            mine = session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == job.id, OutboxMessage.status == "pending",
-                       or_(OutboxMessage.claimed_by.is_(None),
-                           OutboxMessage.claimed_by == self.name))
-                .values(**values).execution_options(synchronize_session=False))
-            if mine.rowcount != 1:  # type: ignore[attr-defined]
+            mine = session.connection().execute(statement, dict(values, b_id=job.id,
+                                                                b_worker=self.name))
+            if mine.rowcount != 1:
                 log.warning("outbox #%d: our claim lapsed and another worker took it over; "
                             "its outcome counts", job.id)
                 return
