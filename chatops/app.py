@@ -28,6 +28,7 @@ from chatops.metrics import Metrics
 from chatops.ratings.intake import RatingsIntake
 from chatops.sla.expand import WORK as NUDGE_WORK
 from chatops.sla.service import SlaService
+from chatops.tickets.group_commit import GroupCommit
 from chatops.tickets.ingest import PARENT, Ingest
 from db.models import OutboxMessage, Ticket
 from db.session import make_engine, make_session_factory, read_only
@@ -47,6 +48,7 @@ class Runtime:
     metrics: Metrics
     wakeup: Wakeup
     ingest: Ingest
+    events: GroupCommit  # the webhook's way into `ingest`
     worker: DeliveryWorker
     sla: SlaService
     stops: list[Callable[[], None]] = field(default_factory=list)
@@ -63,6 +65,7 @@ class Runtime:
             stop()
         if self.worker_thread is not None:
             self.worker_thread.join(timeout=10)
+        self.events.close()
         self.engine.dispose()
 
 
@@ -97,7 +100,8 @@ def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = Non
                                                                     clock.now())
     _watch_outbox(metrics, sessions)
     return Runtime(config=config, env=env, clock=clock, engine=engine, sessions=sessions,
-                   metrics=metrics, wakeup=wakeup, ingest=ingest, worker=worker, sla=sla)
+                   metrics=metrics, wakeup=wakeup, ingest=ingest, events=GroupCommit(ingest),
+                   worker=worker, sla=sla)
 
 
 def _watch_outbox(metrics: Metrics, sessions: sessionmaker[Session]) -> None:
@@ -149,7 +153,7 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None) -> Flask:
 
     if not rt.env.webhook_secret:
         log.warning("CHATOPS_WEBHOOK_SECRET is not set: every helpdesk webhook gets 401")
-    webhook.register(flask_app, rt.ingest, rt.env.webhook_secret, rt.wakeup.notify,
+    webhook.register(flask_app, rt.events.handle, rt.env.webhook_secret, rt.wakeup.notify,
                      lambda result: rt.metrics.events_received.labels(result).inc())
 
     def worker_alive() -> bool | None:

@@ -60,41 +60,54 @@ class Ingest:
         raise RuntimeError(f"event {event.id}: could not be stored after 5 attempts")
 
     def _handle_once(self, event: HelpdeskEvent) -> IngestResult:
-        now = self.clock.now()
         with self.sessions.begin() as session:
-            if not record_event_once(session, event.id, event.type, event.ticket.id,
-                                     event.occurred_at, now):
-                return IngestResult(duplicate=True, ticket_id=event.ticket.id)
-            # Most events of a busy helpdesk are for new tickets: a Core existence check is
-            # much cheaper than an ORM load that finds nothing.
-            known = session.connection().execute(_EXISTS, {"id": event.ticket.id}).first()
-            ticket = session.get(Ticket, event.ticket.id, with_for_update=True) if known else None
-            team = self.config.team_for(ticket.team if ticket else event.ticket.team)
-            first = ticket is None
-            if ticket is None:
-                ticket = new_ticket(event, team.name)
-                self._comment(session, ticket, team, event, now)
-                insert_new_ticket(session, ticket)
-                changes: list[dict] = []
-                before = None
-            else:
-                before = ticket_card(ticket, team.agents)
-                changes = apply_snapshot(ticket, event, team.agents)
-                self._comment(session, ticket, team, event, now)
-            redraw = False
-            for hook in self.hooks:
-                redraw = hook(session, ticket, event, now) or redraw
-            if first:
-                self._first_sighting(session, ticket, team, now)
-            for message in changes:
-                outbox.reply_in_thread(session, ticket.id, team.channel, message)
-            if event.comment is not None and event.type == "ticket.commented":
-                self._comment_reply(session, ticket, team, event, now)
-            if not first and (redraw or ticket_card(ticket, team.agents) != before):
-                self.refresh_parent(session, ticket, team, now)
-            log.info("event %s (%s) for ticket %s: %d thread replies", event.id, event.type,
-                     ticket.id, len(changes) + (1 if event.comment else 0))
-            return IngestResult(duplicate=False, ticket_id=ticket.id)
+            return self.store(session, event)
+
+    def handle_many(self, events: list[HelpdeskEvent]) -> list[IngestResult]:
+        """Several events in one transaction (group commit): all stored, or none."""
+        results = []
+        with self.sessions.begin() as session:
+            for event in events:
+                results.append(self.store(session, event))
+                session.flush()  # the next event sees this one exactly as if committed
+        return results
+
+    def store(self, session: Session, event: HelpdeskEvent) -> IngestResult:
+        """One event's work inside the caller's transaction."""
+        now = self.clock.now()
+        if not record_event_once(session, event.id, event.type, event.ticket.id,
+                                 event.occurred_at, now):
+            return IngestResult(duplicate=True, ticket_id=event.ticket.id)
+        # Most events of a busy helpdesk are for new tickets: a Core existence check is
+        # much cheaper than an ORM load that finds nothing.
+        known = session.connection().execute(_EXISTS, {"id": event.ticket.id}).first()
+        ticket = session.get(Ticket, event.ticket.id, with_for_update=True) if known else None
+        team = self.config.team_for(ticket.team if ticket else event.ticket.team)
+        first = ticket is None
+        if ticket is None:
+            ticket = new_ticket(event, team.name)
+            self._comment(session, ticket, team, event, now)
+            insert_new_ticket(session, ticket)
+            changes: list[dict] = []
+            before = None
+        else:
+            before = ticket_card(ticket, team.agents)
+            changes = apply_snapshot(ticket, event, team.agents)
+            self._comment(session, ticket, team, event, now)
+        redraw = False
+        for hook in self.hooks:
+            redraw = hook(session, ticket, event, now) or redraw
+        if first:
+            self._first_sighting(session, ticket, team, now)
+        for message in changes:
+            outbox.reply_in_thread(session, ticket.id, team.channel, message)
+        if event.comment is not None and event.type == "ticket.commented":
+            self._comment_reply(session, ticket, team, event, now)
+        if not first and (redraw or ticket_card(ticket, team.agents) != before):
+            self.refresh_parent(session, ticket, team, now)
+        log.info("event %s (%s) for ticket %s: %d thread replies", event.id, event.type,
+                 ticket.id, len(changes) + (1 if event.comment else 0))
+        return IngestResult(duplicate=False, ticket_id=ticket.id)
 
     def _first_sighting(self, session: Session, ticket: Ticket, team: TeamConfig,
                         now: datetime) -> None:

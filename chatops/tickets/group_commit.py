@@ -1,0 +1,86 @@
+"""Group commit: the webhook's events stored by one writer, many per transaction.
+
+Every stored event costs a transaction's fixed price (the write lock, BEGIN, COMMIT, the
+session) on top of its own statements. Under load, requests arrive while a transaction is
+running; the writer thread takes everything that queued up meanwhile (up to `max_batch`) and
+stores it in the next transaction. Each request still gets its answer only after its event
+is committed. When a batch fails, its events are stored again one by one, so one bad event
+never takes its neighbours down with it.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from concurrent.futures import Future
+
+from chatops.tickets.ingest import Ingest, IngestResult
+from chatops.tickets.schema import HelpdeskEvent
+
+log = logging.getLogger("chatops.ingest")
+
+MAX_BATCH = 64
+
+
+class GroupCommit:
+    def __init__(self, ingest: Ingest, max_batch: int = MAX_BATCH) -> None:
+        self.ingest = ingest
+        self.max_batch = max_batch
+        self._queue: queue.SimpleQueue[tuple[HelpdeskEvent, Future[IngestResult]] | None] = (
+            queue.SimpleQueue())
+        self._thread: threading.Thread | None = None
+        self._start = threading.Lock()
+
+    def handle(self, event: HelpdeskEvent) -> IngestResult:
+        """Store the event (in some batch); returns once it is committed."""
+        self._ensure_started()
+        done: Future[IngestResult] = Future()
+        self._queue.put((event, done))
+        return done.result()
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout=10)
+
+    def _ensure_started(self) -> None:
+        if self._thread is None:
+            with self._start:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="ingest-writer",
+                                                    daemon=True)
+                    self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < self.max_batch:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._queue.put(None)  # stop after this batch
+                    break
+                batch.append(item)
+            self._store(batch)
+
+    def _store(self, batch: list[tuple[HelpdeskEvent, Future[IngestResult]]]) -> None:
+        if len(batch) > 1:
+            try:
+                results = self.ingest.handle_many([event for event, _ in batch])
+            except Exception as exc:  # stored nothing: try each on its own below
+                log.warning("a batch of %d events failed (%s: %s); storing them one by one",
+                            len(batch), type(exc).__name__, exc)
+            else:
+                for (_, done), result in zip(batch, results):
+                    done.set_result(result)
+                return
+        for event, done in batch:
+            try:
+                done.set_result(self.ingest.handle(event))
+            except BaseException as exc:  # the request answers 500 with it
+                done.set_exception(exc)

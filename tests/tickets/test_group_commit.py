@@ -1,0 +1,117 @@
+"""Group commit: many webhook requests, few transactions, each answer only after its commit,
+and one bad event never costs its neighbours."""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from chatops.tickets.group_commit import GroupCommit
+from chatops.tickets.ingest import IngestResult
+from chatops.tickets.schema import HelpdeskEvent, parse_event
+from db.models import OutboxMessage, ReceivedEvent, Ticket
+from tests.conftest import Harness
+from tests.events import event
+
+
+def parsed(**kwargs: Any) -> HelpdeskEvent:
+    import json
+
+    return parse_event(json.dumps(event(**kwargs)).encode())
+
+
+class Gate:
+    """An ingest hook that holds the writer inside its first event until opened, so the
+    events sent meanwhile queue up and go into the next transaction together."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.open = threading.Event()
+        self.transactions = 0
+
+    def __call__(self, session: Session, ticket: Ticket, event: HelpdeskEvent,
+                 now: datetime) -> bool:
+        if "gate" not in session.info:  # a new session: a new transaction
+            session.info["gate"] = True
+            self.transactions += 1
+        if not self.entered.is_set():
+            self.entered.set()
+            assert self.open.wait(10)
+        return False
+
+
+def submit_all(group: GroupCommit, events: list[HelpdeskEvent]) -> list[Any]:
+    """Sends the first event, waits until the writer holds it, then sends the rest."""
+    gate = next(h for h in group.ingest.hooks if isinstance(h, Gate))
+    with ThreadPoolExecutor(max_workers=len(events)) as pool:
+        first = pool.submit(group.handle, events[0])
+        assert gate.entered.wait(10)
+        rest = [pool.submit(group.handle, e) for e in events[1:]]
+        while group._queue.qsize() < len(rest):  # all of them waiting for the writer
+            threading.Event().wait(0.01)
+        gate.open.set()
+        return [f.exception() or f.result() for f in [first, *rest]]
+
+
+def test_events_that_wait_together_are_stored_in_one_transaction(app: Harness) -> None:
+    gate = Gate()
+    app.rt.ingest.hooks.append(gate)
+    events = [parsed(ticket_id=f"gc-{n}") for n in range(12)]
+    results = submit_all(app.rt.events, events)
+    assert [r.ticket_id for r in results] == [f"gc-{n}" for n in range(12)]
+    assert not any(r.duplicate for r in results)
+    assert gate.transactions == 2  # the first alone, the eleven others together
+    assert len(app.rows(Ticket)) == 12 and len(app.rows(OutboxMessage)) == 12
+
+
+def test_a_failing_event_fails_alone_and_its_batch_is_stored_one_by_one(app: Harness) -> None:
+    gate = Gate()
+
+    def explode(session: Session, ticket: Ticket, event: HelpdeskEvent, now: datetime) -> bool:
+        if ticket.id == "gc-bad":
+            raise RuntimeError("a bug in one event")
+        return False
+
+    app.rt.ingest.hooks += [gate, explode]
+    events = [parsed(ticket_id="gc-0"), parsed(ticket_id="gc-1"), parsed(ticket_id="gc-bad"),
+              parsed(ticket_id="gc-3")]
+    results = submit_all(app.rt.events, events)
+    assert isinstance(results[2], RuntimeError)
+    assert [r.ticket_id for r in results if isinstance(r, IngestResult)] == [
+        "gc-0", "gc-1", "gc-3"]
+    assert sorted(t.id for t in app.rows(Ticket)) == ["gc-0", "gc-1", "gc-3"]
+    assert len(app.rows(ReceivedEvent)) == 3  # nothing of the bad one
+
+
+def test_the_same_event_twice_in_one_batch_is_stored_once(app: Harness) -> None:
+    app.rt.ingest.hooks.append(Gate())
+    events = [parsed(ticket_id="gc-0"), parsed(ticket_id="gc-1", event_id="evt-twice"),
+              parsed(ticket_id="gc-1", event_id="evt-twice")]
+    results = submit_all(app.rt.events, events)
+    assert [r.duplicate for r in results] == [False, False, True]
+    assert len(app.rows(Ticket)) == 2 and len(app.rows(OutboxMessage)) == 2
+
+
+def test_many_concurrent_requests_each_get_their_own_answer(app: Harness) -> None:
+    bodies = [event(ticket_id=f"gc-{n % 30}", subject=f"subject {n}",
+                    occurred_at=f"2026-11-23T09:{30 + n // 30:02d}:00Z") for n in range(90)]
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(lambda b: app.post_event(b).status_code, bodies))
+    assert answers == [202] * 90
+    tickets = {t.id: t for t in app.rows(Ticket)}
+    assert len(tickets) == 30
+    assert {t.subject for t in tickets.values()} == {f"subject {n}" for n in range(60, 90)}
+    assert app.deliver() == 0
+    assert len([m for m in app.fake.messages("C0SUPPORT") if not m.get("thread_ts")]) == 30
+
+
+def test_closing_stops_the_writer(app: Harness) -> None:
+    assert app.post_event(event(ticket_id="gc-0")).status_code == 202
+    writer = app.rt.events._thread
+    assert writer is not None and writer.is_alive()
+    app.rt.events.close()
+    assert not writer.is_alive()
+
