@@ -19,7 +19,7 @@ from chatops.admin.review import ReviewTrigger
 from chatops.clock import Clock, SystemClock
 from chatops.config import AppConfig, TeamConfig
 from chatops.delivery.claims import PACE_INTERVAL
-from chatops.delivery.outbox import Wakeup
+from chatops.delivery.wakeup import Wakeup
 from chatops.delivery.slack_sender import SlackSender, make_client
 from chatops.delivery.teams_sender import TeamsSender
 from chatops.delivery.worker import DeliveryWorker
@@ -66,16 +66,18 @@ class Runtime:
         if self.worker_thread is not None:
             self.worker_thread.join(timeout=10)
         self.events.close()
+        self.wakeup.close()
         self.engine.dispose()
 
 
 def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = None,
-                  engine: Engine | None = None, pace: timedelta = PACE_INTERVAL) -> Runtime:
+                  engine: Engine | None = None, pace: timedelta = PACE_INTERVAL,
+                  metrics: Metrics | None = None, wakeup: Wakeup | None = None) -> Runtime:
     clock = clock or SystemClock()
     engine = engine or make_engine(env.database_url)
     sessions = make_session_factory(engine)
-    metrics = Metrics()
-    wakeup = Wakeup()
+    metrics = metrics or Metrics()
+    wakeup = wakeup or Wakeup()
     client = make_client(env.slack_bot_token, env.slack_api_url)
 
     def teams_env(team: str) -> str | None:
@@ -138,8 +140,10 @@ def build_bolt(rt: Runtime) -> BoltApp:
     return bolt
 
 
-def create_app(rt: Runtime, bolt: BoltApp | None = None) -> Flask:
-    """The Flask app serving /slack/events, the helpdesk webhook, health and metrics."""
+def create_app(rt: Runtime, bolt: BoltApp | None = None,
+               worker_alive: Callable[[], bool | None] | None = None) -> Flask:
+    """The Flask app serving /slack/events, the helpdesk webhook, health and metrics.
+    `worker_alive` tells /healthz about a worker in another process (default: this one's)."""
     from handlers import web, webhook
 
     flask_app = Flask("chatops")
@@ -156,10 +160,10 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None) -> Flask:
     webhook.register(flask_app, rt.events.handle, rt.env.webhook_secret, rt.wakeup.notify,
                      lambda result: rt.metrics.events_received.labels(result).inc())
 
-    def worker_alive() -> bool | None:
+    def own_worker_alive() -> bool | None:
         return None if rt.worker_thread is None else rt.worker_thread.is_alive()
 
-    web.register(flask_app, rt.sessions, rt.metrics, worker_alive)
+    web.register(flask_app, rt.sessions, rt.metrics, worker_alive or own_worker_alive)
     return flask_app
 
 

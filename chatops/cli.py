@@ -4,12 +4,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import Callable
+from typing import Any, Callable
 
 from chatops.config import AppConfig, ConfigError, default_config_path, load_config
 from chatops.environment import Environment
 
 log = logging.getLogger("chatops")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def _config(args: argparse.Namespace) -> AppConfig:
@@ -23,22 +24,23 @@ def _config(args: argparse.Namespace) -> AppConfig:
         raise SystemExit(1) from None
 
 
-def _logging() -> None:
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     logging.getLogger("slack_sdk").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     logging.getLogger("slack_bolt.App").setLevel(logging.ERROR)  # token/authorize notices
 
 
-def _runtime(args: argparse.Namespace, *, migrate_sqlite: bool = True):  # type: ignore[no-untyped-def]
+def _runtime(args: argparse.Namespace, *, migrate_sqlite: bool = True,  # type: ignore[no-untyped-def]
+             **parts: Any):
+    """The process's Runtime (`parts`: build_runtime's optional pieces), schema checked."""
     from chatops.app import build_runtime
     from db.migrate import schema_state, upgrade
 
     config = _config(args)
     env = Environment.from_os()
-    rt = build_runtime(config, env)
+    rt = build_runtime(config, env, **parts)
     if rt.engine.dialect.name == "sqlite" and migrate_sqlite:
         upgrade(rt.engine)
     else:
@@ -70,8 +72,8 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from chatops.serve import serve
 
-    rt = _runtime(args)
-    return serve(rt, host=args.host, port=args.port, worker=not args.no_worker,
+    return serve(lambda **parts: _runtime(args, **parts), default_config_path(args.config),
+                 host=args.host, port=args.port, worker=not args.no_worker,
                  scheduler=not args.no_scheduler, socket_mode=args.socket_mode)
 
 
@@ -158,6 +160,6 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    _logging()
+    configure_logging()
     func: Callable[[argparse.Namespace], int] = args.func
     return func(args)

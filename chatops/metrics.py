@@ -1,16 +1,50 @@
-"""Prometheus metrics, one registry per app instance (tests create many apps)."""
+"""Prometheus metrics, one registry per app instance (tests create many apps).
+
+Under `chatops serve` the web process and the worker process count into one shared
+directory (prometheus_client's multiprocess mode) and `/metrics` adds both up.
+"""
 from __future__ import annotations
 
-from typing import Callable
+import os
+from typing import Callable, Iterator
 
-from prometheus_client import CollectorRegistry, disable_created_metrics, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (CollectorRegistry, Counter, Histogram, disable_created_metrics,
+                               generate_latest, values)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
 
 
 disable_created_metrics()  # the *_created series only add noise to dashboards
 
 
-class Metrics:
+SHARED_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"  # prometheus_client's own name for it
+
+
+class _OutboxGauges(Collector):
+    """Outbox depth, read from the database at each scrape (right in every process)."""
+
     def __init__(self) -> None:
+        self.pending: Callable[[], float] | None = None
+        self.failed: Callable[[], float] | None = None
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        if self.pending is None or self.failed is None:
+            return
+        yield GaugeMetricFamily("chatops_outbox_pending", "Outbox rows waiting to be sent",
+                                value=self.pending())
+        yield GaugeMetricFamily("chatops_outbox_failed", "Outbox rows given up on",
+                                value=self.failed())
+
+
+class Metrics:
+    def __init__(self, shared_dir: str | None = None) -> None:
+        """`shared_dir`: count into this directory, shared with the other processes of one
+        `chatops serve` (it must exist and start empty)."""
+        self.shared_dir = shared_dir
+        if shared_dir is not None:
+            os.environ[SHARED_DIR_ENV] = shared_dir
+            values.ValueClass = values.MultiProcessValue()  # counters created below use it
         self.registry = CollectorRegistry()
         r = self.registry
         self.events_received = Counter("chatops_helpdesk_events_total",
@@ -28,18 +62,20 @@ class Metrics:
                                  "From outbox row created to delivered",
                                  buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
                                           60, 300, 900), registry=r)
-        self.outbox_depth = Gauge("chatops_outbox_pending", "Outbox rows waiting to be sent",
-                                  registry=r)
-        self.outbox_failed = Gauge("chatops_outbox_failed", "Outbox rows given up on",
-                                   registry=r)
+        self._outbox = _OutboxGauges()
+        r.register(self._outbox)
         self.slash_commands = Counter("chatops_slash_commands_total", "Slash commands by verb",
                                       ["verb"], registry=r)
         self.nudges = Counter("chatops_sla_nudges_total", "SLA nudges by mark", ["mark"],
                               registry=r)
 
     def watch_outbox(self, pending: Callable[[], float], failed: Callable[[], float]) -> None:
-        self.outbox_depth.set_function(pending)
-        self.outbox_failed.set_function(failed)
+        self._outbox.pending, self._outbox.failed = pending, failed
 
     def render(self) -> bytes:
-        return generate_latest(self.registry)
+        if self.shared_dir is None:
+            return generate_latest(self.registry)
+        combined = CollectorRegistry()
+        MultiProcessCollector(combined, path=self.shared_dir)
+        combined.register(self._outbox)
+        return generate_latest(combined)

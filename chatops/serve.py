@@ -1,56 +1,188 @@
-"""`chatops serve`: the web app with the worker and scheduler in-process (embedded default)."""
+"""`chatops serve`: the whole app in one command, on two processes.
+
+- This process (the supervisor) migrates the database and runs the delivery worker, the
+  scheduler and Socket Mode.
+- One web process, which granian (its HTTP in Rust) starts, supervises and restarts if it
+  dies, serves the Flask app.
+
+Each process has its own interpreter lock, so deliveries never slow the webhook down. They
+share the database (on SQLite a file lock queues their writes), count metrics into one
+directory, and the web process wakes the worker over a loopback UDP port after each event.
+"""
 from __future__ import annotations
 
+import json
 import logging
-import signal
+import multiprocessing
+import os
+import shutil
+import socket
+import tempfile
 import threading
-from typing import Any
+import time
+from pathlib import Path
+from typing import Any, Callable
 
-from chatops.app import Runtime, build_bolt, create_app
-from chatops.tickets.schema import MAX_BODY
+from chatops.cli import LOG_FORMAT, configure_logging
+from chatops.app import Runtime, build_bolt, build_runtime, create_app, start_background_scheduler
+from chatops.config import load_config
+from chatops.delivery.wakeup import UdpNudger, UdpWakeup, Wakeup
+from chatops.environment import Environment
+from chatops.metrics import Metrics
 
 log = logging.getLogger("chatops")
 
+WEB_SETTINGS_ENV = "CHATOPS_SERVE_WEB"  # JSON from the supervisor to its web process
+WEB_THREADS = 8
+HEARTBEAT_EVERY_SECONDS = 2.0
+HEARTBEAT_STALE_SECONDS = 10.0
 
-def serve(rt: Runtime, host: str, port: int, worker: bool = True, scheduler: bool = True,
-          socket_mode: bool = False) -> int:
-    for problem in rt.env.problems(socket_mode):
-        log.warning("%s", problem)
-    bolt = build_bolt(rt)
-    flask_app = create_app(rt, bolt)
-    if worker:
-        rt.start_worker()
-    if scheduler:
-        from chatops.app import start_background_scheduler
+MakeRuntime = Callable[..., Runtime]  # (metrics=, wakeup=) -> a migrated Runtime
 
-        rt.stops.append(start_background_scheduler(rt))
-    if socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        handler = SocketModeHandler(bolt, rt.env.slack_app_token)
-        threading.Thread(target=handler.start, name="socket-mode", daemon=True).start()
-        rt.stops.append(handler.close)
-    from waitress.server import create_server
-
-    # waitress buffers a request's body before the app sees it: its own limit is what turns
-    # a Content-Length over 1 MiB into 413 before any byte of the body is read.
-    server: Any = create_server(flask_app, host=host, port=port, threads=8,
-                                ident="chatops", clear_untrusted_proxy_headers=True,
-                                max_request_body_size=MAX_BODY)
-
-    def shutdown(signum: int, _frame: Any) -> None:
-        log.info("signal %d: shutting down", signum)
-        server.close()
-
-    signal.signal(signal.SIGTERM, shutdown)
-    signal.signal(signal.SIGINT, shutdown)
-    log.info("chatops listening on http://%s:%s (worker %s, scheduler %s, database %s)",
-             host, server.effective_port, "on" if worker else "off",
-             "on" if scheduler else "off", rt.engine.url.render_as_string(hide_password=True))
+def serve(make_runtime: MakeRuntime, config_path: str, host: str, port: int,
+          worker: bool = True, scheduler: bool = True, socket_mode: bool = False) -> int:
+    problem = _cannot_listen(host, port)
+    if problem:
+        log.error("cannot listen on %s:%s: %s", host, port, problem)
+        return 1
+    run_dir = Path(tempfile.mkdtemp(prefix="chatops-serve-"))
     try:
-        server.run()
-    except (OSError, ValueError):  # closed by the signal handler
-        pass
+        return _serve(make_runtime, run_dir, config_path, host, port, worker, scheduler,
+                      socket_mode)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _serve(make_runtime: MakeRuntime, run_dir: Path, config_path: str, host: str, port: int,
+           worker: bool, scheduler: bool, socket_mode: bool) -> int:
+    metrics_dir = run_dir / "metrics"
+    metrics_dir.mkdir()
+    heartbeat = run_dir / "worker.alive"
+    wakeup: Wakeup = UdpWakeup() if worker else Wakeup()
+    try:
+        rt = make_runtime(metrics=Metrics(shared_dir=str(metrics_dir)), wakeup=wakeup)
+    except BaseException:  # an invalid app.yaml, a schema behind (messages already printed)
+        wakeup.close()
+        raise
+    try:
+        for problem in rt.env.problems(socket_mode):
+            log.warning("%s", problem)
+        if worker:
+            rt.start_worker()
+            rt.stops.append(_keep_heartbeat(rt, heartbeat))
+        if scheduler:
+            rt.stops.append(start_background_scheduler(rt))
+        if socket_mode:
+            _start_socket_mode(rt)
+        os.environ[WEB_SETTINGS_ENV] = json.dumps({
+            "config": str(Path(config_path).resolve()), "metrics_dir": str(metrics_dir),
+            "wakeup_port": wakeup.port if isinstance(wakeup, UdpWakeup) else None,
+            "heartbeat": str(heartbeat) if worker else None})
+        log.info("chatops listening on http://%s:%s (worker %s, scheduler %s, database %s)",
+                 host, port, "on" if worker else "off", "on" if scheduler else "off",
+                 rt.engine.url.render_as_string(hide_password=True))
+        _web_server(host, port).serve(target_loader=web_app, wrap_loader=False)
     finally:
         rt.close()
     return 0
+
+
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why the web server could not bind host:port (asked before anything starts)."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+def _web_server(host: str, port: int) -> Any:
+    from granian.constants import Interfaces
+    from granian.server import MPServer
+
+    # A fresh interpreter for the web process: forking a process that already runs the
+    # worker's threads could copy a lock some thread was holding.
+    multiprocessing.set_start_method("spawn", force=True)
+    return MPServer(
+        "chatops.serve:web_app", address=host, port=port, interface=Interfaces.WSGI,
+        workers=1, blocking_threads=WEB_THREADS, websockets=False, respawn_failed_workers=True,
+        workers_kill_timeout=15, log_access=False,
+        log_dictconfig={
+            "formatters": {"generic": {"()": "logging.Formatter", "fmt": LOG_FORMAT}},
+            "filters": {"advice": {"()": "chatops.serve.ThreadAdviceFilter"}},
+            "handlers": {"console": {"formatter": "generic", "class": "logging.StreamHandler",
+                                     "stream": "ext://sys.stderr", "filters": ["advice"]}},
+            "loggers": {"_granian": {"handlers": ["console"], "level": "INFO",
+                                     "propagate": False}}})
+
+
+class ThreadAdviceFilter(logging.Filter):
+    """Drops granian's advice against more Python threads than 2 × cores + 1: this app's
+    web threads mostly wait for their event's commit, not for a core."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Python threads, which seems quite high" not in record.getMessage()
+
+
+def _keep_heartbeat(rt: Runtime, path: Path) -> Callable[[], None]:
+    """Touch `path` while the worker thread lives: the web process's /healthz reads it."""
+    stop = threading.Event()
+    path.touch()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_EVERY_SECONDS):
+            if rt.worker_thread is not None and rt.worker_thread.is_alive():
+                path.touch()
+
+    threading.Thread(target=beat, name="worker-heartbeat", daemon=True).start()
+    return stop.set
+
+
+def _start_socket_mode(rt: Runtime) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    handler = SocketModeHandler(build_bolt(rt), rt.env.slack_app_token)
+    threading.Thread(target=handler.start, name="socket-mode", daemon=True).start()
+    rt.stops.append(handler.close)
+
+
+# -- the web process -----------------------------------------------------------------------
+def web_app() -> Any:
+    """Builds the Flask app inside the web process (granian calls this once at its start)."""
+    configure_logging()
+    settings = json.loads(os.environ[WEB_SETTINGS_ENV])
+    port = settings["wakeup_port"]
+    rt = build_runtime(load_config(settings["config"]), Environment.from_os(),
+                       metrics=Metrics(shared_dir=settings["metrics_dir"]),
+                       wakeup=UdpNudger(port) if port else Wakeup())
+    app = create_app(rt, build_bolt(rt), worker_alive=_heartbeat_reader(settings["heartbeat"]))
+    _exit_with_supervisor()
+    return app
+
+
+def _heartbeat_reader(path: str | None) -> Callable[[], bool | None]:
+    def alive() -> bool | None:
+        if path is None:
+            return None  # `--no-worker`: nothing to report
+        try:
+            return time.time() - os.stat(path).st_mtime < HEARTBEAT_STALE_SECONDS
+        except FileNotFoundError:
+            return False
+    return alive
+
+
+def _exit_with_supervisor() -> None:
+    """If the supervisor dies without a word (kill -9), stop serving instead of lingering
+    with nobody delivering what this process accepts."""
+    supervisor = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == supervisor:
+            time.sleep(1.0)
+        log.error("the chatops supervisor (pid %d) is gone; the web process stops", supervisor)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="supervisor-watch", daemon=True).start()

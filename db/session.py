@@ -1,10 +1,16 @@
 """Engine and session factory, tuned per database."""
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
+
+try:
+    import fcntl
+except ImportError:  # Windows: one process per database file there
+    fcntl = None  # type: ignore[assignment]
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///chatops.db"
@@ -28,31 +34,74 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
-        # One writer at a time in this process, queued on a Python lock: SQLite's own busy
-        # handler would make waiting threads sleep whole milliseconds between retries.
+        # One writer at a time, queued on a Python lock within the process and on a file lock
+        # between processes (`chatops serve`'s web process and its worker, `chatops worker`):
+        # SQLite's own busy handler would make waiting writers sleep whole milliseconds.
         writer = threading.Lock()
+        between_processes = _ProcessLock(_sqlite_path(url))
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
             # Readers that asked for READ_ONLY don't hold up writers (WAL lets them read).
+            # BEGIN goes straight to the driver: this runs for every transaction.
+            driver = conn.connection.driver_connection
             if conn.get_execution_options().get(READ_ONLY):
-                conn.exec_driver_sql("BEGIN")
+                driver.execute("BEGIN")
                 return
             info = conn.connection.info
             if not info.get(_HOLDS_WRITER):
                 if not writer.acquire(timeout=WRITER_WAIT_SECONDS):
                     raise TimeoutError("SQLite: waited too long for the write lock")
+                try:
+                    between_processes.acquire()
+                except BaseException:
+                    writer.release()
+                    raise
                 info[_HOLDS_WRITER] = True
             # Take SQLite's write lock up front: no lock-upgrade deadlocks between processes.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            driver.execute("BEGIN IMMEDIATE")
 
         @event.listens_for(engine.pool, "checkin")
         def _release(dbapi_conn: Any, record: Any) -> None:
             if record is not None and record.info.pop(_HOLDS_WRITER, False):
+                between_processes.release()
                 writer.release()
 
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _sqlite_path(url: str) -> str | None:
+    """The database file of a SQLite URL; None for an in-memory database."""
+    database = make_url(url).database
+    return None if database in (None, "", ":memory:") else database
+
+
+class _ProcessLock:
+    """An exclusive `flock` on `<database>-writer.lock`, taken while this process's writer
+    holds SQLite's write lock. The kernel wakes a waiting process the moment it is free, and
+    frees it by itself when a process dies. One descriptor per process (a forked child opens
+    its own: a lock shared through an inherited descriptor would exclude nobody)."""
+
+    def __init__(self, database: str | None) -> None:
+        self.path = None if database is None or fcntl is None else database + "-writer.lock"
+        self._fd: int | None = None
+        self._pid = 0
+
+    def _descriptor(self) -> int:
+        if self._pid != os.getpid():
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)  # type: ignore[arg-type]
+            self._pid = os.getpid()
+        assert self._fd is not None
+        return self._fd
+
+    def acquire(self) -> None:
+        if self.path is not None:
+            fcntl.flock(self._descriptor(), fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        if self.path is not None:
+            fcntl.flock(self._descriptor(), fcntl.LOCK_UN)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

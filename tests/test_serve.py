@@ -18,18 +18,69 @@ def post(server: Server, event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     return response.status, json.loads(response.read())
 
 
+def get(server: Server, path: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("GET", path)
+    return conn.getresponse().read().decode()
+
+
 def test_serve_mirrors_over_real_http(tmp_path: Path) -> None:
     server = Server(teams=2, workdir=tmp_path)
     try:
         status, body = post(server, ticket_event(1, "team0"))
         assert (status, body) == (202, {"accepted": True, "duplicate": False})
         assert server.fake.wait_for(lambda: len(server.fake.messages("C0BENCH000")) == 1, 10)
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-        conn.request("GET", "/healthz")
-        health = json.loads(conn.getresponse().read())
-        assert health["status"] == "ok" and health["db"] == "ok"
+        # The fake Slack has the message a moment before the worker records its outcome.
+        assert server.fake.wait_for(
+            lambda: json.loads(get(server, "/healthz"))["outbox_pending"] == 0, 10)
+        health = json.loads(get(server, "/healthz"))
+        assert health == {"status": "ok", "db": "ok", "outbox_pending": 0, "outbox_failed": 0,
+                          "worker": "running"}
     finally:
         server.stop()
+
+
+def test_metrics_add_up_the_web_process_and_the_worker(tmp_path: Path) -> None:
+    """Events are counted where the webhook runs, deliveries where the worker runs: one
+    /metrics shows both."""
+    server = Server(teams=2, workdir=tmp_path)
+    try:
+        for n in range(3):
+            assert post(server, ticket_event(n, f"team{n % 2}"))[0] == 202
+        assert server.fake.wait_for(lambda: len(server.fake.messages()) == 3, 10)
+
+        def metrics() -> dict[str, float]:
+            return {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+                    for line in get(server, "/metrics").splitlines()
+                    if line and not line.startswith("#")}
+
+        assert server.fake.wait_for(lambda: metrics().get(
+            'chatops_deliveries_total{outcome="ok",transport="slack"}') == 3, 10)
+        seen = metrics()
+        assert seen['chatops_helpdesk_events_total{result="accepted"}'] == 3
+        assert seen["chatops_delivery_latency_seconds_count"] == 3
+        assert seen["chatops_outbox_pending"] == 0
+    finally:
+        server.stop()
+
+
+def test_the_web_process_stops_when_chatops_serve_is_killed(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    server = Server(teams=1, workdir=tmp_path)
+    assert post(server, ticket_event(1, "team0"))[0] == 202
+    server.kill()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", server.port), timeout=1).close()
+        except OSError:
+            break  # nobody listens any more
+        time.sleep(0.2)
+    else:
+        raise AssertionError("the web process kept serving after its supervisor died")
+    server.fake.stop()
 
 
 def test_kill_9_loses_nothing_it_answered_2xx_for(tmp_path: Path) -> None:
@@ -87,3 +138,41 @@ def test_content_length_over_one_mib_is_413_before_the_body_is_sent(tmp_path: Pa
         assert b" 413 " in status_line, status_line
     finally:
         server.stop()
+
+
+def test_healthz_of_the_web_process_follows_the_workers_heartbeat(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from chatops.serve import HEARTBEAT_STALE_SECONDS, _heartbeat_reader
+
+    beat = tmp_path / "worker.alive"
+    alive = _heartbeat_reader(str(beat))
+    assert alive() is False  # never started
+    beat.touch()
+    assert alive() is True
+    long_ago = time.time() - HEARTBEAT_STALE_SECONDS - 1
+    os.utime(beat, (long_ago, long_ago))
+    assert alive() is False  # the worker thread died: its heartbeat stopped
+    assert _heartbeat_reader(None)() is None  # --no-worker: nothing to say
+
+
+def test_a_port_in_use_is_one_clear_line_and_exit_1(tmp_path: Path) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    (tmp_path / "app.yaml").write_text("teams:\n  - {name: a, channel: C0A, leads: [U0LEAD1]}\n")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "chatops", "serve", "--port", str(port)], cwd=tmp_path,
+            env=dict(os.environ, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s",
+                     CHATOPS_WEBHOOK_SECRET="w", DATABASE_URL=f"sqlite:///{tmp_path}/x.db"),
+            capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in done.stderr
+    assert "Traceback" not in done.stderr

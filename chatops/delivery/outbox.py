@@ -6,7 +6,6 @@ change that caused it was committed.
 from __future__ import annotations
 
 import json
-import threading
 from datetime import datetime, timezone
 from typing import Any
 
@@ -104,18 +103,3 @@ def render_later(renderer: str, **args: Any) -> dict[str, Any]:
     """A payload the worker renders when it sends (a registered renderer, from the state
     stored then): a parent message always shows the ticket as it is at delivery."""
     return {RENDER: renderer, "args": args}
-
-
-class Wakeup:
-    """Lets the web handler wake an in-process worker right after a commit."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def notify(self) -> None:
-        self._event.set()
-
-    def wait(self, timeout: float) -> bool:
-        fired = self._event.wait(timeout)
-        self._event.clear()
-        return fired

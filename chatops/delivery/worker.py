@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from chatops.delivery import claims
 from chatops.delivery.errors import Outcome, transient
-from chatops.delivery.outbox import POST, Wakeup
+from chatops.delivery.outbox import POST
+from chatops.delivery.wakeup import Wakeup
 from chatops.delivery.slack_sender import Job, SlackSender
 from chatops.delivery.teams_sender import TeamsSender
 from chatops.metrics import Metrics

@@ -1,0 +1,71 @@
+"""SQLite writers of several processes (the web process and the worker of `chatops serve`,
+or `chatops worker` beside it) queue on a file lock, not in SQLite's sleeping busy handler."""
+from __future__ import annotations
+
+import fcntl
+import multiprocessing
+import os
+from pathlib import Path
+
+from sqlalchemy import text
+
+from db.session import make_engine
+
+
+def _write_rows(url: str, tag: str, count: int) -> None:
+    engine = make_engine(url)
+    for n in range(count):
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO t (tag, n) VALUES (:tag, :n)"), {"tag": tag, "n": n})
+    engine.dispose()
+
+
+def _try_lock(path: str, answer: "multiprocessing.Queue[bool]") -> None:
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        answer.put(True)
+    except BlockingIOError:
+        answer.put(False)
+    finally:
+        os.close(fd)
+
+
+def test_a_write_transaction_holds_the_file_lock_against_other_processes(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (tag TEXT, n INTEGER)"))
+    lock = str(tmp_path / "x.db-writer.lock")
+    spawn = multiprocessing.get_context("spawn")
+    answer: multiprocessing.Queue[bool] = spawn.Queue()
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO t VALUES ('held', 0)"))
+        probe = spawn.Process(target=_try_lock, args=(lock, answer))
+        probe.start()
+        probe.join(30)
+        assert answer.get(timeout=5) is False  # another process must wait
+    probe = spawn.Process(target=_try_lock, args=(lock, answer))
+    probe.start()
+    probe.join(30)
+    assert answer.get(timeout=5) is True  # released at commit
+    engine.dispose()
+
+
+def test_two_processes_writing_at_once_both_get_every_row_in(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (tag TEXT, n INTEGER)"))
+    spawn = multiprocessing.get_context("spawn")
+    writers = [spawn.Process(target=_write_rows, args=(url, tag, 300)) for tag in "ab"]
+    for w in writers:
+        w.start()
+    _write_rows(url, "main", 300)  # and this process too
+    for w in writers:
+        w.join(60)
+        assert w.exitcode == 0
+    with engine.connect() as conn:
+        counts = dict(conn.execute(text("SELECT tag, count(*) FROM t GROUP BY tag")).all())
+    assert counts == {"a": 300, "b": 300, "main": 300}
+    engine.dispose()
