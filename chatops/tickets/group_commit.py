@@ -69,6 +69,10 @@ class GroupCommit:
             self._store(batch)
 
     def _store(self, batch: list[tuple[HelpdeskEvent, Future[IngestResult]]]) -> None:
+        # Tickets in id order (a stable sort: one ticket's events keep their order), so
+        # that batches of several web processes lock shared tickets in the same order and
+        # never deadlock each other on PostgreSQL.
+        batch = sorted(batch, key=lambda item: item[0].ticket.id)
         if len(batch) > 1:
             try:
                 results = self.ingest.handle_many([event for event, _ in batch])

@@ -95,6 +95,24 @@ def test_the_same_event_twice_in_one_batch_is_stored_once(app: Harness) -> None:
     assert len(app.rows(Ticket)) == 2 and len(app.rows(OutboxMessage)) == 2
 
 
+def test_a_batch_keeps_each_tickets_events_in_order_and_answers_each_request(
+        app: Harness) -> None:
+    """The writer stores a batch in ticket order (so that concurrent batches lock tickets in
+    one order); each request still gets its own answer, and one ticket's events keep theirs."""
+    app.rt.ingest.hooks.append(Gate())
+    events = [parsed(ticket_id="gc-0"),
+              parsed(ticket_id="gc-z", event_id="evt-z1", subject="older"),
+              parsed(ticket_id="gc-a"),
+              parsed(ticket_id="gc-z", event_id="evt-z1", subject="older"),  # a redelivery
+              parsed(ticket_id="gc-z", subject="newer", occurred_at="2026-11-23T09:31:00Z")]
+    results = submit_all(app.rt.events, events)
+    # The first delivery of evt-z1 is the one stored, the second its duplicate: in order.
+    assert [(r.ticket_id, r.duplicate) for r in results] == [
+        ("gc-0", False), ("gc-z", False), ("gc-a", False), ("gc-z", True), ("gc-z", False)]
+    assert {t.id: t.subject for t in app.rows(Ticket)} == {
+        "gc-0": "Cannot log in", "gc-a": "Cannot log in", "gc-z": "newer"}
+
+
 def test_many_concurrent_requests_each_get_their_own_answer(app: Harness) -> None:
     bodies = [event(ticket_id=f"gc-{n % 30}", subject=f"subject {n}",
                     occurred_at=f"2026-11-23T09:{30 + n // 30:02d}:00Z") for n in range(90)]
