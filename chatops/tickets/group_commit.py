@@ -29,27 +29,35 @@ class GroupCommit:
         self._queue: queue.SimpleQueue[tuple[HelpdeskEvent, Future[IngestResult]] | None] = (
             queue.SimpleQueue())
         self._thread: threading.Thread | None = None
-        self._start = threading.Lock()
+        self._lock = threading.Lock()  # orders handle() against close()
+        self._closed = False
 
     def handle(self, event: HelpdeskEvent) -> IngestResult:
         """Store the event (in some batch); returns once it is committed."""
-        self._ensure_started()
         done: Future[IngestResult] = Future()
-        self._queue.put((event, done))
-        return done.result()
-
-    def close(self) -> None:
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join(timeout=10)
-
-    def _ensure_started(self) -> None:
-        if self._thread is None:
-            with self._start:
-                if self._thread is None:
+        with self._lock:
+            queued = not self._closed
+            if queued:
+                if self._thread is None:  # started by the first event, not by every Runtime
                     self._thread = threading.Thread(target=self._run, name="ingest-writer",
                                                     daemon=True)
                     self._thread.start()
+                self._queue.put((event, done))
+        if not queued:  # shutting down: store it here and now
+            return self.ingest.handle(event)
+        return done.result()
+
+    def close(self) -> None:
+        """Stop the writer once it has stored everything queued before this call."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            thread = self._thread
+            if thread is not None:
+                self._queue.put(None)
+        if thread is not None:
+            thread.join(timeout=10)
 
     def _run(self) -> None:
         while True:
@@ -66,7 +74,13 @@ class GroupCommit:
                     self._queue.put(None)  # stop after this batch
                     break
                 batch.append(item)
-            self._store(batch)
+            try:
+                self._store(batch)
+            except BaseException as exc:  # never leave a request waiting for ever
+                log.exception("storing a batch of %d events failed", len(batch))
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
 
     def _store(self, batch: list[tuple[HelpdeskEvent, Future[IngestResult]]]) -> None:
         # Tickets in id order (a stable sort: one ticket's events keep their order), so

@@ -133,3 +133,11 @@ def test_closing_stops_the_writer(app: Harness) -> None:
     app.rt.events.close()
     assert not writer.is_alive()
 
+
+
+def test_an_event_after_close_is_still_stored_at_once(app: Harness) -> None:
+    app.rt.events.close()
+    assert app.rt.events._thread is None  # never started
+    result = app.rt.events.handle(parsed(ticket_id="gc-late"))
+    assert not result.duplicate
+    assert [t.id for t in app.rows(Ticket)] == ["gc-late"]
