@@ -6,16 +6,16 @@ allows a post. Claims are compare-and-set updates, so two workers never send the
 """
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select, update
+from sqlalchemy import Select, String, bindparam, case, cast, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from chatops.delivery.outbox import INTERNAL, POST
+from chatops.processes import alive
 from db.models import ChannelPace, OutboxMessage
 
 PACE_INTERVAL = timedelta(seconds=1.1)  # Slack allows ~1 chat.postMessage per second per channel
@@ -47,11 +47,10 @@ def due_rows(session: Session, now: datetime, limit: int,
 
 @lru_cache(maxsize=16)
 def due_query(limit: int, transport: str | None = None) -> Select[Any]:
-    """The oldest sendable row of each target (channel or DM), at most `limit` of them.
-
-    One row per target because a channel takes one post per pace interval: under a backlog,
-    more candidates of one channel would only be claimed, refused and released again.
-    """
+    """Sendable rows, oldest first, at most `limit`: of posts, only the oldest of each
+    channel or DM (a channel takes one post per pace interval: under a backlog, more posts
+    of one channel would only be claimed, refused and released again); other rows (updates,
+    Teams cards) each on their own."""
     o = OutboxMessage
     now = bindparam("b_now", type_=OutboxMessage.__table__.c.next_attempt_at.type)
     earlier = aliased(OutboxMessage)
@@ -66,7 +65,9 @@ def due_query(limit: int, transport: str | None = None) -> Select[Any]:
                     o.transport != INTERNAL,
                     ~blocked_by_order,
                     or_(o.method != POST, ~paced))
-             .group_by(o.target).order_by(func.min(o.id)).limit(limit))
+             .group_by(case((o.method == POST, o.transport + ":" + o.target),
+                            else_="row:" + cast(o.id, String)))
+             .order_by(func.min(o.id)).limit(limit))
     if transport is not None:
         heads = heads.where(o.transport == transport)
     return select(*OutboxMessage.__table__.c).where(o.id.in_(heads)).order_by(o.id)
@@ -137,16 +138,6 @@ def take(session: Session, row_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def recover_dead_claims(session: Session, host: str, now: datetime) -> int:
     """Free the claims (and channel reservations) of workers on this host that died, e.g.
     by kill -9, instead of waiting for their lease to run out. Worker names are
@@ -160,7 +151,7 @@ def recover_dead_claims(session: Session, host: str, now: datetime) -> int:
         if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
             continue
         pid = int(parts[1])
-        if _alive(pid):
+        if alive(pid):
             continue
         row.claimed_until, row.claimed_by = None, None
         if row.method == POST:

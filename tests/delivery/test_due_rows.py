@@ -1,0 +1,73 @@
+"""Which outbox rows a worker pass considers: the due-rows rule, on the database itself."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from chatops.delivery import claims, outbox
+from db.models import ChannelPace, OutboxMessage
+from tests.conftest import Harness
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+MSG = {"text": "hello"}
+
+
+def due(app: Harness, transport: str | None = None) -> list[tuple[str, str, str]]:
+    with app.rt.sessions() as session:
+        return [(r.method, r.target, r.stream)
+                for r in claims.due_rows(session, NOW, 50, transport)]
+
+
+def add(app: Harness, write) -> None:  # type: ignore[no-untyped-def]
+    with app.rt.sessions.begin() as session:
+        write(session)
+        session.execute(OutboxMessage.__table__.update().values(created_at=NOW - timedelta(1),
+                                                                next_attempt_at=NOW))
+
+
+def test_one_post_per_channel_but_every_update(app: Harness) -> None:
+    def write(session):  # type: ignore[no-untyped-def]
+        for n in range(3):  # three new tickets in one channel: three posts
+            outbox.post_parent(session, f"t{n}", "C1", MSG)
+        for n in range(3, 6):  # three parents to redraw, one per ticket
+            outbox.update_parent(session, f"t{n}", "C1", MSG)
+        outbox.post_parent(session, "t9", "C2", MSG)
+    add(app, write)
+    assert due(app) == [("chat.postMessage", "C1", "ticket:t0")] + [
+        ("chat.update", "C1", f"ticket:t{n}") for n in range(3, 6)] + [
+        ("chat.postMessage", "C2", "ticket:t9")]
+
+
+def test_a_paced_channel_waits_and_others_go(app: Harness) -> None:
+    def write(session):  # type: ignore[no-untyped-def]
+        outbox.post_parent(session, "t0", "C1", MSG)
+        outbox.post_parent(session, "t1", "C2", MSG)
+        outbox.update_parent(session, "t2", "C1", MSG)
+        session.add(ChannelPace(channel="C1", next_at=NOW + timedelta(seconds=1)))
+    add(app, write)
+    assert due(app) == [("chat.postMessage", "C2", "ticket:t1"),
+                        ("chat.update", "C1", "ticket:t2")]  # updates are not paced
+
+
+def test_a_thread_waits_for_its_earlier_rows_and_a_retry_blocks_only_its_thread(
+        app: Harness) -> None:
+    def write(session):  # type: ignore[no-untyped-def]
+        outbox.post_parent(session, "t0", "C1", MSG)
+        outbox.reply_in_thread(session, "t0", "C1", MSG)
+        outbox.post_parent(session, "t1", "C1", MSG)
+    add(app, write)
+    with app.rt.sessions.begin() as session:  # t0's parent failed and waits for its retry
+        first = min(r.id for r in session.query(OutboxMessage))
+        session.query(OutboxMessage).filter_by(id=first).update(
+            {"next_attempt_at": NOW + timedelta(seconds=30)})
+    # t0's reply waits for its parent; t1 is not held up by t0's retry.
+    assert due(app) == [("chat.postMessage", "C1", "ticket:t1")]
+
+
+def test_the_same_target_name_on_two_transports_is_two_targets(app: Harness) -> None:
+    def write(session):  # type: ignore[no-untyped-def]
+        outbox.post_parent(session, "t0", "support", MSG)
+        outbox.teams_card(session, "support", {"adaptive": {}, "legacy": {}})
+    add(app, write)
+    assert sorted(due(app)) == [("chat.postMessage", "support", "ticket:t0"),
+                                ("teams.post", "support", "teams:support")]
+    assert due(app, "teams") == [("teams.post", "support", "teams:support")]
