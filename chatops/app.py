@@ -30,6 +30,7 @@ from chatops.sla.expand import WORK as NUDGE_WORK
 from chatops.sla.service import SlaService
 from chatops.tickets.group_commit import GroupCommit
 from chatops.tickets.ingest import PARENT, Ingest
+from chatops.tickets.schema import MAX_BODY
 from db.models import OutboxMessage, Ticket
 from db.session import make_engine, make_session_factory, read_only
 
@@ -147,6 +148,9 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
     from handlers import web, webhook
 
     flask_app = Flask("chatops")
+    # Bodies of every route (Slack's included) are read to at most 1 MiB: one byte more, so
+    # that the webhook can tell a chunked body over the limit from one right at it.
+    flask_app.config["MAX_CONTENT_LENGTH"] = MAX_BODY + 1
     bolt = bolt or build_bolt(rt)
     slack_handler = SlackRequestHandler(bolt)
 

@@ -37,14 +37,25 @@ class _OutboxGauges(Collector):
                                 value=self.failed())
 
 
+def _count_into(shared_dir: str) -> None:
+    """Switch this process's counters to files in `shared_dir` (once per process: the
+    setting is global to prometheus_client)."""
+    current = os.environ.get(SHARED_DIR_ENV)
+    if current == shared_dir and values.ValueClass is not values.MutexValue:
+        return
+    if current not in (None, shared_dir):
+        raise RuntimeError(f"this process already counts into {current}")
+    os.environ[SHARED_DIR_ENV] = shared_dir
+    values.ValueClass = values.MultiProcessValue()  # counters created from now on use it
+
+
 class Metrics:
     def __init__(self, shared_dir: str | None = None) -> None:
         """`shared_dir`: count into this directory, shared with the other processes of one
         `chatops serve` (it must exist and start empty)."""
         self.shared_dir = shared_dir
         if shared_dir is not None:
-            os.environ[SHARED_DIR_ENV] = shared_dir
-            values.ValueClass = values.MultiProcessValue()  # counters created below use it
+            _count_into(shared_dir)
         self.registry = CollectorRegistry()
         r = self.registry
         self.events_received = Counter("chatops_helpdesk_events_total",

@@ -29,11 +29,13 @@ from chatops.config import load_config
 from chatops.delivery.wakeup import UdpNudger, UdpWakeup, Wakeup
 from chatops.environment import Environment
 from chatops.metrics import Metrics
+from chatops.processes import alive
 
 log = logging.getLogger("chatops")
 
 WEB_SETTINGS_ENV = "CHATOPS_SERVE_WEB"  # JSON from the supervisor to its web process
 WEB_THREADS = 8
+RUN_DIR_PREFIX = "chatops-serve-"  # then the supervisor's pid
 HEARTBEAT_EVERY_SECONDS = 2.0
 HEARTBEAT_STALE_SECONDS = 10.0
 
@@ -42,13 +44,14 @@ MakeRuntime = Callable[..., Runtime]  # (metrics=, wakeup=) -> a migrated Runtim
 
 def serve(make_runtime: MakeRuntime, config_path: str, host: str, port: int,
           worker: bool = True, scheduler: bool = True, socket_mode: bool = False) -> int:
-    problem = _cannot_listen(host, port)
+    address, problem = _listen_address(host, port)
     if problem:
         log.error("cannot listen on %s:%s: %s", host, port, problem)
         return 1
-    run_dir = Path(tempfile.mkdtemp(prefix="chatops-serve-"))
+    _remove_stale_run_dirs()
+    run_dir = Path(tempfile.mkdtemp(prefix=f"{RUN_DIR_PREFIX}{os.getpid()}-"))
     try:
-        return _serve(make_runtime, run_dir, config_path, host, port, worker, scheduler,
+        return _serve(make_runtime, run_dir, config_path, address, port, worker, scheduler,
                       socket_mode)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
@@ -75,10 +78,13 @@ def _serve(make_runtime: MakeRuntime, run_dir: Path, config_path: str, host: str
             rt.stops.append(start_background_scheduler(rt))
         if socket_mode:
             _start_socket_mode(rt)
+        # The web process (and any restart of it) reads the app.yaml this process read, not
+        # a version edited since.
+        shutil.copyfile(config_path, run_dir / "app.yaml")
         os.environ[WEB_SETTINGS_ENV] = json.dumps({
-            "config": str(Path(config_path).resolve()), "metrics_dir": str(metrics_dir),
+            "config": str(run_dir / "app.yaml"), "metrics_dir": str(metrics_dir),
             "wakeup_port": wakeup.port if isinstance(wakeup, UdpWakeup) else None,
-            "heartbeat": str(heartbeat) if worker else None})
+            "heartbeat": str(heartbeat) if worker else None, "supervisor": os.getpid()})
         log.info("chatops listening on http://%s:%s (worker %s, scheduler %s, database %s)",
                  host, port, "on" if worker else "off", "on" if scheduler else "off",
                  rt.engine.url.render_as_string(hide_password=True))
@@ -88,15 +94,26 @@ def _serve(make_runtime: MakeRuntime, run_dir: Path, config_path: str, host: str
     return 0
 
 
-def _cannot_listen(host: str, port: int) -> str | None:
-    """Why the web server could not bind host:port (asked before anything starts)."""
+def _remove_stale_run_dirs() -> None:
+    """Run directories of `chatops serve` processes that were killed (kill -9 leaves them)."""
+    for stale in Path(tempfile.gettempdir()).glob(f"{RUN_DIR_PREFIX}*-*"):
+        pid = stale.name[len(RUN_DIR_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _listen_address(host: str, port: int) -> tuple[str, str | None]:
+    """The IP address to listen on for `host` (granian takes addresses, not names), or why
+    host:port cannot be listened on; asked before anything starts."""
     try:
-        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        family, kind, proto, _, sockaddr = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((host, port))
-    except OSError as exc:
-        return exc.strerror or str(exc)
-    return None
+            probe.bind(sockaddr)
+    except OSError as exc:  # socket.gaierror included
+        return host, exc.strerror or str(exc)
+    return str(sockaddr[0]), None
 
 
 def _web_server(host: str, port: int) -> Any:
@@ -159,7 +176,7 @@ def web_app() -> Any:
                        metrics=Metrics(shared_dir=settings["metrics_dir"]),
                        wakeup=UdpNudger(port) if port else Wakeup())
     app = create_app(rt, build_bolt(rt), worker_alive=_heartbeat_reader(settings["heartbeat"]))
-    _exit_with_supervisor()
+    _exit_with_supervisor(settings["supervisor"])
     return app
 
 
@@ -174,10 +191,9 @@ def _heartbeat_reader(path: str | None) -> Callable[[], bool | None]:
     return alive
 
 
-def _exit_with_supervisor() -> None:
-    """If the supervisor dies without a word (kill -9), stop serving instead of lingering
-    with nobody delivering what this process accepts."""
-    supervisor = os.getppid()
+def _exit_with_supervisor(supervisor: int) -> None:
+    """If the supervisor dies without a word (kill -9), even while this process was still
+    starting, stop serving instead of lingering with nobody delivering what it accepts."""
 
     def watch() -> None:
         while os.getppid() == supervisor:

@@ -126,16 +126,29 @@ def test_chunked_body_over_one_mib_is_413_over_real_http(tmp_path: Path) -> None
 
 
 def test_content_length_over_one_mib_is_413_before_the_body_is_sent(tmp_path: Path) -> None:
-    """Only headers go out: the answer comes without the server waiting for 2 MiB."""
+    """Only headers go out: the answer comes without the server waiting for 2 MiB, on the
+    webhook and on Slack's route (before any signature is looked at) alike."""
     import socket
 
     server = Server(teams=1, workdir=tmp_path)
     try:
-        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
-            sock.sendall(b"POST /webhooks/helpdesk HTTP/1.1\r\nHost: x\r\n"
-                         b"Content-Type: application/json\r\nContent-Length: 2097152\r\n\r\n")
-            status_line = sock.recv(200).split(b"\r\n")[0]   # times out if it waited
-        assert b" 413 " in status_line, status_line
+        for path in (b"/webhooks/helpdesk", b"/slack/events"):
+            with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+                sock.sendall(b"POST " + path + b" HTTP/1.1\r\nHost: x\r\n"
+                             b"Content-Type: application/json\r\n"
+                             b"Content-Length: 2097152\r\n\r\n")
+                status_line = sock.recv(200).split(b"\r\n")[0]   # times out if it waited
+            assert b" 413 " in status_line, (path, status_line)
+    finally:
+        server.stop()
+
+
+def test_host_may_be_a_name(tmp_path: Path) -> None:
+    server = Server(teams=1, workdir=tmp_path, args=["--host", "localhost"])
+    try:
+        conn = http.client.HTTPConnection("localhost", server.port, timeout=10)
+        conn.request("GET", "/healthz")
+        assert conn.getresponse().status == 200
     finally:
         server.stop()
 

@@ -69,3 +69,36 @@ def test_two_processes_writing_at_once_both_get_every_row_in(tmp_path: Path) -> 
         counts = dict(conn.execute(text("SELECT tag, count(*) FROM t GROUP BY tag")).all())
     assert counts == {"a": 300, "b": 300, "main": 300}
     engine.dispose()
+
+
+def _hold_lock(path: str, held: "multiprocessing.Event", release: "multiprocessing.Event") -> None:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    held.set()
+    release.wait(30)
+    os.close(fd)
+
+
+def test_waiting_for_another_process_gives_up_at_the_deadline(tmp_path: Path) -> None:
+    import time
+
+    import pytest
+
+    from db.session import _ProcessLock
+
+    lock = _ProcessLock(str(tmp_path / "x.db"))
+    spawn = multiprocessing.get_context("spawn")
+    held, release = spawn.Event(), spawn.Event()
+    holder = spawn.Process(target=_hold_lock, args=(lock.path, held, release))
+    holder.start()
+    try:
+        assert held.wait(30)
+        started = time.monotonic()
+        with pytest.raises(TimeoutError):
+            lock.acquire(time.monotonic() + 0.2)
+        assert 0.2 <= time.monotonic() - started < 2
+    finally:
+        release.set()
+        holder.join(30)
+    lock.acquire(time.monotonic() + 5)  # free again once the holder is gone
+    lock.release()

@@ -14,6 +14,8 @@ import queue
 import threading
 from concurrent.futures import Future
 
+from sqlalchemy.exc import DBAPIError
+
 from chatops.tickets.ingest import Ingest, IngestResult
 from chatops.tickets.schema import HelpdeskEvent
 
@@ -85,12 +87,19 @@ class GroupCommit:
     def _store(self, batch: list[tuple[HelpdeskEvent, Future[IngestResult]]]) -> None:
         # Tickets in id order (a stable sort: one ticket's events keep their order), so
         # that batches of several web processes lock shared tickets in the same order and
-        # never deadlock each other on PostgreSQL.
+        # seldom deadlock each other on PostgreSQL (a batch that does is stored again one
+        # event at a time).
         batch = sorted(batch, key=lambda item: item[0].ticket.id)
         if len(batch) > 1:
             try:
                 results = self.ingest.handle_many([event for event, _ in batch])
-            except Exception as exc:  # stored nothing: try each on its own below
+            except Exception as exc:  # stored nothing
+                if _database_unavailable(exc):  # one by one would only wait longer
+                    log.error("a batch of %d events was not stored: %s: %s", len(batch),
+                              type(exc).__name__, exc)
+                    for _, done in batch:
+                        done.set_exception(exc)
+                    return
                 log.warning("a batch of %d events failed (%s: %s); storing them one by one",
                             len(batch), type(exc).__name__, exc)
             else:
@@ -102,3 +111,13 @@ class GroupCommit:
                 done.set_result(self.ingest.handle(event))
             except BaseException as exc:  # the request answers 500 with it
                 done.set_exception(exc)
+
+
+def _database_unavailable(exc: Exception) -> bool:
+    """The database could not be written at all (write lock not had in time, connection
+    lost): every event of the batch would fail the same way."""
+    if isinstance(exc, TimeoutError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or "database is locked" in str(exc.orig)
+    return False

@@ -141,3 +141,24 @@ def test_an_event_after_close_is_still_stored_at_once(app: Harness) -> None:
     result = app.rt.events.handle(parsed(ticket_id="gc-late"))
     assert not result.duplicate
     assert [t.id for t in app.rows(Ticket)] == ["gc-late"]
+
+
+def test_a_batch_that_cannot_get_the_database_fails_at_once_not_one_by_one(
+        app: Harness) -> None:
+    gate = Gate()
+    attempts: list[str] = []
+
+    def unavailable(session: Session, ticket: Ticket, event: HelpdeskEvent,
+                    now: datetime) -> bool:
+        if ticket.id != "gc-0":
+            attempts.append(ticket.id)
+            raise TimeoutError("SQLite: waited too long for the write lock")
+        return False
+
+    app.rt.ingest.hooks += [gate, unavailable]
+    events = [parsed(ticket_id=f"gc-{n}") for n in range(4)]
+    results = submit_all(app.rt.events, events)
+    assert isinstance(results[0], IngestResult)
+    assert all(isinstance(r, TimeoutError) for r in results[1:])
+    assert attempts == ["gc-1"]  # the batch stopped at its first event; no retries alone
+    assert [t.id for t in app.rows(Ticket)] == ["gc-0"]
