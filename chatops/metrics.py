@@ -37,16 +37,19 @@ class _OutboxGauges(Collector):
                                 value=self.failed())
 
 
+_counting_into: list[str] = []  # the shared directory this process switched to, if any
+
+
 def _count_into(shared_dir: str) -> None:
     """Switch this process's counters to files in `shared_dir` (once per process: the
     setting is global to prometheus_client)."""
-    current = os.environ.get(SHARED_DIR_ENV)
-    if current == shared_dir and values.ValueClass is not values.MutexValue:
+    if _counting_into:
+        if _counting_into[0] != shared_dir:
+            raise RuntimeError(f"this process already counts into {_counting_into[0]}")
         return
-    if current not in (None, shared_dir):
-        raise RuntimeError(f"this process already counts into {current}")
     os.environ[SHARED_DIR_ENV] = shared_dir
     values.ValueClass = values.MultiProcessValue()  # counters created from now on use it
+    _counting_into.append(shared_dir)
 
 
 class Metrics:

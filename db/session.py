@@ -37,7 +37,7 @@ def make_engine(url: str) -> Engine:
 
         # One writer at a time, queued on a Python lock within the process and on a file lock
         # between processes (`chatops serve`'s web process and its worker, `chatops worker`):
-        # SQLite's own busy handler would make waiting writers sleep whole milliseconds.
+        # SQLite's own busy handler would make a waiting writer sleep up to 100 ms at a time.
         writer = threading.Lock()
         between_processes = _ProcessLock(_sqlite_path(url))
 
