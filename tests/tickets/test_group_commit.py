@@ -143,6 +143,14 @@ def test_an_event_after_close_is_still_stored_at_once(app: Harness) -> None:
     assert [t.id for t in app.rows(Ticket)] == ["gc-late"]
 
 
+def test_an_event_after_the_running_writer_stopped_is_stored_at_once(app: Harness) -> None:
+    assert app.post_event(event(ticket_id="gc-0")).status_code == 202  # starts the writer
+    app.rt.events.close()
+    assert not app.rt.events._thread.is_alive()  # type: ignore[union-attr]
+    assert not app.rt.events.handle(parsed(ticket_id="gc-late")).duplicate
+    assert sorted(t.id for t in app.rows(Ticket)) == ["gc-0", "gc-late"]
+
+
 def test_a_batch_that_cannot_get_the_database_fails_at_once_not_one_by_one(
         app: Harness) -> None:
     gate = Gate()
