@@ -46,7 +46,7 @@ def measure_latency(server: Server, samples: int, teams: int) -> list[float]:
         response.read()
         assert response.status == 202, response.status
         with seen:
-            if not seen.wait_for(lambda: key in received, timeout=10):
+            if not seen.wait_for(lambda key=key: key in received, timeout=10):  # type: ignore[misc]
                 raise RuntimeError(f"{key} never reached the fake Slack")
         latencies.append(received[key] - start)
         time.sleep(0.01)

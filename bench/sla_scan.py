@@ -8,7 +8,8 @@ is due), the others 1 minute old. A scan is `SlaService.scan_due`, the code the 
 it reads the due clocks, records the marks, writes one outbox row per nudge and commits.
 The delivery worker later expands each such row into the nudge's messages (thread reply,
 assignee DM, Teams card, parent redraw); that expansion is timed separately, as delivery-side
-work. Between runs the due rows are restored (untimed). Reported: the median scan over `--open` tickets and over `--small` tickets, with
+work. Between runs the due rows are restored (untimed). Reported: the median scan over `--open`
+tickets and over `--small` tickets, with
 the same number due, and their ratio: the cost follows due tickets, not open ones.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,18 +28,18 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from sqlalchemy import delete, insert, update  # noqa: E402
 
-from chatops.config import validate_config_data  # noqa: E402
 from chatops.clock import FixedClock  # noqa: E402
+from chatops.config import validate_config_data  # noqa: E402
 from chatops.delivery.worker import DeliveryWorker  # noqa: E402
 from chatops.sla.expand import WORK  # noqa: E402
-from chatops.tickets.ingest import Ingest  # noqa: E402
 from chatops.sla.service import SlaService  # noqa: E402
+from chatops.tickets.ingest import Ingest  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.models import OutboxMessage, Ticket  # noqa: E402
 from db.models_sla import SlaClock, SlaNudge  # noqa: E402
 from db.session import make_engine, make_session_factory  # noqa: E402
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
 US = timedelta(microseconds=1)
 CONFIG = {"timezone": "UTC", "teams": [{

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import logging
 import secrets
-import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 from flask import Flask
 from slack_bolt import App as BoltApp
@@ -15,17 +14,17 @@ from slack_bolt.authorization import AuthorizeResult
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from chatops.admin.review import ReviewTrigger
 from chatops.clock import Clock, SystemClock
 from chatops.config import AppConfig, TeamConfig
 from chatops.delivery.claims import PACE_INTERVAL
-from chatops.delivery.wakeup import Wakeup
 from chatops.delivery.slack_sender import SlackSender, make_client
 from chatops.delivery.teams_sender import TeamsSender
+from chatops.delivery.wakeup import Wakeup
 from chatops.delivery.worker import DeliveryWorker
 from chatops.environment import Environment
 from chatops.metrics import Metrics
 from chatops.ratings.intake import RatingsIntake
+from chatops.runtime import Runtime
 from chatops.sla.expand import WORK as NUDGE_WORK
 from chatops.sla.service import SlaService
 from chatops.tickets.group_commit import GroupCommit
@@ -35,40 +34,6 @@ from db.models import OutboxMessage, Ticket
 from db.session import make_engine, make_session_factory, read_only
 
 log = logging.getLogger("chatops")
-
-
-@dataclass
-class Runtime:
-    """Everything a process of chatops holds; built once by `build_runtime`."""
-
-    config: AppConfig
-    env: Environment
-    clock: Clock
-    engine: Engine
-    sessions: sessionmaker[Session]
-    metrics: Metrics
-    wakeup: Wakeup
-    ingest: Ingest
-    events: GroupCommit  # the webhook's way into `ingest`
-    worker: DeliveryWorker
-    sla: SlaService
-    stops: list[Callable[[], None]] = field(default_factory=list)
-    worker_thread: threading.Thread | None = None
-    weekly_review: ReviewTrigger | None = None  # `review <team>` posts through it when set
-
-    def start_worker(self) -> None:
-        thread, stop = self.worker.start_thread()
-        self.worker_thread = thread
-        self.stops.append(stop.set)
-
-    def close(self) -> None:
-        for stop in reversed(self.stops):
-            stop()
-        if self.worker_thread is not None:
-            self.worker_thread.join(timeout=10)
-        self.events.close()
-        self.wakeup.close()
-        self.engine.dispose()
 
 
 def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = None,

@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from chatops.config import AppConfig, ConfigError, default_config_path, load_config
 from chatops.environment import Environment

@@ -10,16 +10,26 @@ import os
 import re
 import types
 import typing
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, Iterator
+from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from chatops import config_models
 from chatops.config_models import *  # noqa: F403 - re-exported: the models are part of this module's API
-from chatops.config_models import BUILTIN_CALENDAR, CalendarConfig, QaConfig, RatingsConfig, SlaConfig
-from chatops.config_models import TeamConfig, TimeZone, UserId, _Model
+from chatops.config_models import (
+    BUILTIN_CALENDAR,
+    CalendarConfig,
+    QaConfig,
+    RatingsConfig,
+    SlaConfig,
+    TeamConfig,
+    TimeZone,
+    UserId,
+    _Model,
+)
 
 __all__ = [*config_models.__all__, "AppConfig", "ConfigError", "default_config_path", "load_config",
            "validate_config_data"]
@@ -54,7 +64,8 @@ def _cross_field_errors(data: Any) -> list[tuple[Loc, str]]:
     calendars = data.get("calendars")
     names = {BUILTIN_CALENDAR} | (set(map(str, calendars)) if isinstance(calendars, dict) else set())
     if isinstance(calendars, dict) and BUILTIN_CALENDAR in calendars:
-        items.append((("calendars", BUILTIN_CALENDAR), f'the calendar "{BUILTIN_CALENDAR}" is built in and cannot be redefined'))
+        items.append((("calendars", BUILTIN_CALENDAR),
+                      f'the calendar "{BUILTIN_CALENDAR}" is built in and cannot be redefined'))
     sla = data.get("sla")
     policies = sla.get("policies") if isinstance(sla, dict) else None
     for priority, policy in policies.items() if isinstance(policies, dict) else ():
@@ -97,7 +108,8 @@ class AppConfig(_Model):
     @classmethod
     def _slash(cls, value: str) -> str:
         if not re.fullmatch(r"/[a-z0-9][a-z0-9_-]{0,30}", value):
-            raise ValueError(f'"{value}" is not a slash command (a "/" then lower-case letters, digits, - or _; e.g. /chatops)')
+            raise ValueError(f'"{value}" is not a slash command '
+                             '(a "/" then lower-case letters, digits, - or _; e.g. /chatops)')
         return value
 
     @model_validator(mode="after")
@@ -239,7 +251,12 @@ def _duplicate_keys(node: yaml.Node, loc: Loc = ()) -> Iterator[tuple[Loc, str]]
 
 def _format(items: list[tuple[Loc, str]], node: yaml.Node | None) -> list[str]:
     lines = [_line_of(node, loc) for loc, _ in items]
-    order = sorted(range(len(items)), key=lambda i: lines[i] if lines[i] is not None else 10**9)
+
+    def by_line(i: int) -> int:
+        line = lines[i]
+        return 10**9 if line is None else line
+
+    order = sorted(range(len(items)), key=by_line)
     out = []
     for i in order:
         loc, msg = items[i]

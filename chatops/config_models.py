@@ -151,7 +151,8 @@ def _country(value: Any) -> Any:
     try:
         holidays.country_holidays(value.upper())
     except NotImplementedError:
-        raise ValueError(f'"{value}" is not a country known to the holidays library (ISO code like RU, DE, US)') from None
+        raise ValueError(f'"{value}" is not a country known to the holidays library '
+                         '(ISO code like RU, DE, US)') from None
     return value.upper()
 
 
@@ -189,7 +190,7 @@ class SlaPolicy(_Model):
     calendar: str = BUILTIN_CALENDAR
 
 
-DEFAULT_POLICIES: dict[str, dict[str, str]] = {
+DEFAULT_POLICIES: dict[Priority, dict[str, str]] = {
     "urgent": {"first_response": "30m", "resolution": "4h"},
     "high": {"first_response": "1h", "resolution": "8h"},
     "normal": {"first_response": "4h", "resolution": "3d"},
@@ -354,7 +355,9 @@ class QaConfig(_Model):
 def _score(value: Any) -> str | int:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
-    if value in ("good", "neutral", "bad") or (type(value) is int and 1 <= value <= 5):
+    if isinstance(value, str) and value in ("good", "neutral", "bad"):
+        return value
+    if type(value) is int and 1 <= value <= 5:
         return value
     raise ValueError(f"{_q(value)} is not a rating score (expected good, neutral, bad or 1 to 5)")
 

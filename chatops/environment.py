@@ -19,7 +19,7 @@ class Environment:
     webhook_secret: str = ""
 
     @classmethod
-    def from_os(cls) -> "Environment":
+    def from_os(cls) -> Environment:
         api = os.environ.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
         return cls(
             slack_bot_token=os.environ.get("SLACK_BOT_TOKEN", ""),

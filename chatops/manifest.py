@@ -22,7 +22,8 @@ def manifest(config: AppConfig, url: str, socket_mode: bool = False) -> dict[str
     command: dict[str, Any] = {
         "command": config.slash_command,
         "description": "Support ChatOps: settings, rating visibility, leads, weekly review",
-        "usage_hint": "help | settings | visibility <team> <mode> | leads add|remove <team> <@user> | review <team> | audit",
+        "usage_hint": ("help | settings | visibility <team> <mode> | leads add|remove <team> <@user> "
+                       "| review <team> | audit"),
         "should_escape": True,  # `leads add <team> @user` arrives as <@U…|name>
     }
     interactivity: dict[str, Any] = {"is_enabled": True}

@@ -113,7 +113,7 @@ class _ProcessLock:
                 return
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise TimeoutError("SQLite: another process held the write lock too long")
+                    raise TimeoutError("SQLite: another process held the write lock too long") from None
                 time.sleep(pause)
                 pause = min(pause * 2, 0.002)
 

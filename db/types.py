@@ -1,7 +1,7 @@
 """Column types shared by the models."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime
@@ -20,11 +20,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         tz = value.tzinfo
         if tz is None:
             raise ValueError("naive datetime given to a UTC column")
-        if tz is timezone.utc:  # the usual case: skip the conversion (hot in bulk writes)
+        if tz is UTC:  # the usual case: skip the conversion (hot in bulk writes)
             return value.replace(tzinfo=None)
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)

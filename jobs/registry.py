@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
+from chatops.runtime import Runtime
 from jobs.sla_scan import run_sla_scan
 
 
-def _sla_scan(rt: Any, args: argparse.Namespace) -> int:
+def _sla_scan(rt: Runtime, args: argparse.Namespace) -> int:
     result = run_sla_scan(rt)
     print(f"sla-scan: {result.scanned} ticket(s) scanned, {result.sent} nudge(s) sent")
     return 0
@@ -19,7 +21,7 @@ JOBS: dict[str, Callable[[Any, argparse.Namespace], int]] = {
 }
 
 
-def run_job(rt: Any, args: argparse.Namespace) -> int:
+def run_job(rt: Runtime, args: argparse.Namespace) -> int:
     job = JOBS.get(args.job)
     if job is None:
         print(f"job {args.job} is not available yet", file=sys.stderr)

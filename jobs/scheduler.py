@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import logging
 import signal
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from chatops.runtime import Runtime
 from jobs.sla_scan import scheduled_sla_scan
 
 log = logging.getLogger("chatops.scheduler")
@@ -24,29 +25,29 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600
 SLA_SCAN = "sla-scan"
 
 
-def add_jobs(scheduler: BaseScheduler, rt: Any) -> None:
+def add_jobs(scheduler: BaseScheduler, rt: Runtime) -> None:
     every = rt.config.sla.scan_every.total_seconds()
     scheduler.add_job(scheduled_sla_scan, IntervalTrigger(seconds=every, timezone="UTC"),
                       args=[rt], id=SLA_SCAN, name="SLA scan", replace_existing=True,
-                      next_run_time=datetime.now(timezone.utc),  # catch up right after a start
+                      next_run_time=datetime.now(UTC),  # catch up right after a start
                       **JOB_DEFAULTS)
 
 
-def make_scheduler(rt: Any, blocking: bool = False) -> BaseScheduler:
+def make_scheduler(rt: Runtime, blocking: bool = False) -> BaseScheduler:
     cls = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = cls(timezone="UTC", job_defaults=dict(JOB_DEFAULTS))
     add_jobs(scheduler, rt)
     return scheduler
 
 
-def start_background_scheduler(rt: Any) -> Callable[[], None]:
+def start_background_scheduler(rt: Runtime) -> Callable[[], None]:
     scheduler = make_scheduler(rt)
     scheduler.start()
     log.info("scheduler started with %d job(s)", len(scheduler.get_jobs()))
     return lambda: scheduler.shutdown(wait=False)
 
 
-def run_scheduler_forever(rt: Any) -> int:
+def run_scheduler_forever(rt: Runtime) -> int:
     """`chatops scheduler`: blocks until SIGTERM or Ctrl-C."""
     scheduler = make_scheduler(rt, blocking=True)
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
+from chatops.runtime import Runtime
 from chatops.sla.scan import ScanResult
 
 log = logging.getLogger("chatops.jobs.sla_scan")
 
 
-def run_sla_scan(rt: Any) -> ScanResult:
+def run_sla_scan(rt: Runtime) -> ScanResult:
     """Scan at the runtime clock's now; count nudges; wake an in-process delivery worker."""
     result = rt.sla.scan_due(rt.sessions, rt.clock.now())
     for mark in result.marks:
@@ -21,7 +21,7 @@ def run_sla_scan(rt: Any) -> ScanResult:
     return result
 
 
-def scheduled_sla_scan(rt: Any) -> None:
+def scheduled_sla_scan(rt: Runtime) -> None:
     """The scheduler's entry: never lets an error stop the schedule (the next tick retries)."""
     try:
         run_sla_scan(rt)

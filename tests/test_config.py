@@ -165,18 +165,21 @@ BAD_VALUES = [
     ("sla.nudges", [{"remaining": 50, "colour": "#000000"}], "sla.nudges[0].remaining: "),
     ("sla.nudges", [{"remaining": "1%", "colour": "red"}], "sla.nudges[0].colour: "),
     ("calendars", {"24x7": {}}, 'calendars.24x7: the calendar "24x7" is built in'),
-    ("calendars", {"office": {"hours": {"monday": "09:00-18:00"}}}, 'calendars.office.hours.monday: "monday" is not a day'),
+    ("calendars", {"office": {"hours": {"monday": "09:00-18:00"}}},
+     'calendars.office.hours.monday: "monday" is not a day'),
     ("calendars", {"office": {"hours": {"mon": "9-18"}}}, "calendars.office.hours.mon: "),
     ("calendars", {"office": {"hours": {"mon": "18:00-09:00"}}}, "calendars.office.hours.mon: "),
     ("calendars", {"office": {"hours": {"mon": "09:00-24:30"}}}, "calendars.office.hours.mon: "),
     ("calendars", {"office": {"hours": {"mon": "09:00-13:00,12:00-18:00"}}}, "calendars.office.hours.mon: "),
-    ("calendars", {"office": {"hours": {"mon": 540}}}, "calendars.office.hours.mon: 540 is not opening hours: quote it"),
+    ("calendars", {"office": {"hours": {"mon": 540}}},
+     "calendars.office.hours.mon: 540 is not opening hours: quote it"),
     ("calendars", {"office": {"country": "XX"}}, 'calendars.office.country: "XX" is not a country'),
     ("calendars", {"office": {"holidays": ["someday"]}}, "calendars.office.holidays[0]: expected a date YYYY-MM-DD"),
     ("calendars", {"office": {"timezone": "Nowhere"}}, "calendars.office.timezone: "),
     ("qa.pass_mark", 120, "qa.pass_mark: "),
     ("qa.appeal_window", "two weeks", "qa.appeal_window: "),
-    ("qa.checklist", [{"id": "a", "text": "A"}, {"id": "a", "text": "B"}], 'qa.checklist: the id "a" is used twice (items [0] and [1])'),
+    ("qa.checklist", [{"id": "a", "text": "A"}, {"id": "a", "text": "B"}],
+     'qa.checklist: the id "a" is used twice (items [0] and [1])'),
     ("qa.checklist", [{"id": "a", "text": "A", "weight": 0}], "qa.checklist[0].weight: "),
     ("qa.checklist", [], "qa.checklist: must not be empty"),
     ("ratings.negative", ["terrible"], "ratings.negative[0]: "),
@@ -188,7 +191,8 @@ BAD_VALUES = [
 ]
 
 
-@pytest.mark.parametrize(("path", "value", "expected"), BAD_VALUES, ids=[b[0] + ":" + str(b[1])[:20] for b in BAD_VALUES])
+@pytest.mark.parametrize(("path", "value", "expected"), BAD_VALUES,
+                         ids=[b[0] + ":" + str(b[1])[:20] for b in BAD_VALUES])
 def test_error_names_its_place(path: str, value: Any, expected: str) -> None:
     errors = errors_of(with_(path, value))
     assert any(e.startswith(expected) for e in errors), errors

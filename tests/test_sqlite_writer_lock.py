@@ -20,7 +20,7 @@ def _write_rows(url: str, tag: str, count: int) -> None:
     engine.dispose()
 
 
-def _try_lock(path: str, answer: "multiprocessing.Queue[bool]") -> None:
+def _try_lock(path: str, answer: multiprocessing.Queue[bool]) -> None:
     fd = os.open(path, os.O_RDWR)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -71,7 +71,7 @@ def test_two_processes_writing_at_once_both_get_every_row_in(tmp_path: Path) -> 
     engine.dispose()
 
 
-def _hold_lock(path: str, held: "multiprocessing.Event", release: "multiprocessing.Event") -> None:
+def _hold_lock(path: str, held: multiprocessing.Event, release: multiprocessing.Event) -> None:
     fd = os.open(path, os.O_RDWR | os.O_CREAT)
     fcntl.flock(fd, fcntl.LOCK_EX)
     held.set()

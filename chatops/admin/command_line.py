@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal, Union, get_args
+from typing import Literal, get_args
 
 from blocks.text import safe
 from chatops.config import Visibility
@@ -60,7 +60,7 @@ class PostReview:
     team: str
 
 
-Command = Union[Help, ShowSettings, ShowAudit, SetVisibility, ChangeLead, PostReview]
+Command = Help | ShowSettings | ShowAudit | SetVisibility | ChangeLead | PostReview
 
 
 def verb_of(text: str | None) -> str:
@@ -107,7 +107,7 @@ def parse(text: str | None, command: str = "/chatops") -> Command:
     if verb in ("help", "settings", "audit"):
         if args:
             raise CommandError(f"`{verb}` takes nothing more. Usage: {use[verb]}")
-        return {"help": Help(), "settings": ShowSettings(), "audit": ShowAudit()}[verb]
+        return Help() if verb == "help" else ShowSettings() if verb == "settings" else ShowAudit()
     if verb == "visibility":
         if len(args) != 2:
             raise CommandError(f"Usage: {use['visibility']}, mode one of {_modes()}.")

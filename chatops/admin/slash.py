@@ -5,8 +5,9 @@ changes the settings in one transaction, and says what happened.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,9 +15,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from blocks import admin as admin_blocks
 from chatops.admin import audit
 from chatops.admin.changes import ChangeResult, Refused, change_lead, resolve_team, set_visibility
-from chatops.admin.command_line import (MODES, VERBS, ChangeLead, CommandError, Help, PostReview,
-                                        SetVisibility, ShowAudit, ShowSettings, parse, usage,
-                                        verb_of)
+from chatops.admin.command_line import (
+    MODES,
+    VERBS,
+    ChangeLead,
+    CommandError,
+    Help,
+    PostReview,
+    SetVisibility,
+    ShowAudit,
+    ShowSettings,
+    parse,
+    usage,
+    verb_of,
+)
 from chatops.admin.review import ReviewTrigger, review_not_available
 from chatops.clock import Clock
 from chatops.config import AppConfig

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -41,7 +41,7 @@ class UserDirectory:
     def resolve(self, emails: set[str], attempts: int) -> dict[str, str | None]:
         """email → Slack user id (None when Slack has no such user). Raises LookupFailed."""
         found: dict[str, str | None] = {}
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         with self.sessions() as session:
             read_only(session)
             for email in emails:

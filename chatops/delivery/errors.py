@@ -35,7 +35,7 @@ class Outcome:
 
 def backoff(attempts: int) -> float:
     """Capped exponential backoff: 1, 2, 4 … 60 s."""
-    return min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS)
+    return min(BACKOFF_BASE_SECONDS * 2.0 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS)
 
 
 def classify_slack_error(exc: SlackApiError, attempts: int) -> Outcome:

@@ -6,7 +6,7 @@ change that caused it was committed.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert
@@ -21,13 +21,13 @@ EXPAND = "expand"
 RENDER = "render"
 INTERNAL = "internal"  # rows the worker handles itself, without calling out
 
-_INSERT = insert(OutboxMessage.__table__)  # type: ignore[arg-type]
+_INSERT = insert(OutboxMessage.__table__)
 
 
 def _row(*, stream: str, transport: str, method: str, target: str, payload: dict[str, Any],
          role: str = "plain", ticket_id: str | None = None) -> dict[str, Any]:
     # Delivery timing is wall-clock time (not the domain clock): it schedules real retries.
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return dict(stream=stream, transport=transport, method=method, target=target, role=role,
                 ticket_id=ticket_id, payload=json.dumps(payload, ensure_ascii=False),
                 status="pending", attempts=0, created_at=now, next_attempt_at=now)
@@ -91,7 +91,7 @@ def expand_many(session: Session, work: str, items: list[tuple[str, dict[str, An
     """`expand_later` for many rows in one executemany."""
     if not items:
         return
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     session.connection().execute(_INSERT, [
         dict(stream=f"expand:{key}", transport=INTERNAL, method=EXPAND, target=work,

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -38,7 +39,7 @@ class Job:
     created_at: datetime | None = None
 
     @classmethod
-    def of(cls, row: OutboxMessage) -> "Job":
+    def of(cls, row: OutboxMessage) -> Job:
         return cls(row.id, row.transport, row.method, row.target, row.role, row.ticket_id,
                    row.payload, row.attempts, row.created_at)
 

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Callable
+from collections.abc import Callable, Mapping
 
 import requests
 
 from chatops.delivery.errors import Outcome, backoff, transient
 from chatops.delivery.slack_sender import Job
-
 
 TIMEOUT_SECONDS = 5  # Teams runs in its own delivery thread; a hung endpoint only holds Teams
 
@@ -22,9 +21,9 @@ def is_legacy_connector(url: str) -> bool:
 
 class TeamsSender:
     def __init__(self, webhook_env_of: Callable[[str], str | None],
-                 environ: dict[str, str] | None = None) -> None:
+                 environ: Mapping[str, str] | None = None) -> None:
         self.webhook_env_of = webhook_env_of  # team name -> env var name (or None)
-        self.environ = environ if environ is not None else os.environ  # type: ignore[assignment]
+        self.environ: Mapping[str, str] = environ if environ is not None else os.environ
         self.http = requests.Session()
 
     def send(self, job: Job) -> Outcome:

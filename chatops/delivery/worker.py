@@ -8,8 +8,9 @@ import socket
 import threading
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, or_, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,18 +18,22 @@ from sqlalchemy.orm import Session, sessionmaker
 from chatops.delivery import claims
 from chatops.delivery.errors import Outcome, transient
 from chatops.delivery.outbox import POST
-from chatops.delivery.wakeup import Wakeup
 from chatops.delivery.slack_sender import Job, SlackSender
 from chatops.delivery.teams_sender import TeamsSender
+from chatops.delivery.wakeup import Wakeup
 from chatops.metrics import Metrics
 from db.models import OutboxMessage
-from db.upsert import remember_thread
 from db.session import read_only
+from db.upsert import remember_thread
 
 log = logging.getLogger("chatops.delivery")
 
 # Turns one internal row's arguments into outbox rows, inside the worker's transaction.
-Expander = Callable[[Session, dict[str, Any]], None]
+Expander = Callable[[Session, dict[str, Any]], object]
+
+
+class Sender(Protocol):
+    def send(self, job: Job) -> Outcome: ...
 
 
 def _recording(**values: Any) -> Any:
@@ -51,7 +56,7 @@ RENEW_AFTER_SECONDS = 10.0  # a pass running longer renews each claim before its
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class DeliveryWorker:
@@ -60,7 +65,7 @@ class DeliveryWorker:
                  batch: int = 50, pace: timedelta = claims.PACE_INTERVAL,
                  expanders: dict[str, Expander] | None = None) -> None:
         self.sessions = sessions
-        self.senders = {"slack": slack, "teams": teams}
+        self.senders: dict[str, Sender] = {"slack": slack, "teams": teams}
         self.metrics = metrics or Metrics()
         self.wakeup = wakeup or Wakeup()
         self.batch = batch

@@ -17,9 +17,10 @@ import socket
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from chatops.sandbox.fake_state import Call, SlackState, dm_channel_id, parse_args
@@ -54,7 +55,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128  # benchmarks open many connections at once
-    fake: "FakeSlack"
+    fake: FakeSlack
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Stay quiet about clients that hang up (the default prints a traceback)."""
@@ -112,7 +113,7 @@ class FakeSlack:
 
     # -- lifecycle -----------------------------------------------------------------
 
-    def start(self) -> "FakeSlack":
+    def start(self) -> FakeSlack:
         """Bind (port 0 picks a free port) and serve in a background thread."""
         if self._server is None:
             self._server = _Server((self.host, self.port), _Handler)
@@ -133,7 +134,7 @@ class FakeSlack:
                 self._thread.join(timeout=5)
             self._server, self._thread = None, None
 
-    def __enter__(self) -> "FakeSlack":
+    def __enter__(self) -> FakeSlack:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -11,8 +11,9 @@ import copy
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl
 
 BOT_USER_ID = "UBOT"
@@ -21,7 +22,7 @@ TEAM_ID = "T0FAKE"
 
 # Fields that slack_sdk JSON-encodes when it sends a form (x-www-form-urlencoded) body.
 JSON_FIELDS = frozenset({"blocks", "attachments", "metadata", "view", "user_auth_blocks"})
-TRUE_VALUES = frozenset({True, 1, "1", "true", "True", "TRUE"})
+TRUE_VALUES = frozenset({True, "1", "true", "True", "TRUE"})
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
 

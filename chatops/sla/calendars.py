@@ -12,12 +12,11 @@ Arithmetic is exact to the microsecond and steps per working interval, never per
 
 from __future__ import annotations
 
-import threading
-
 import heapq
 import re
+import threading
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,7 +24,7 @@ import holidays as holidays_lib
 
 __all__ = ["DAYS", "BusinessCalendar", "build_calendars"]
 
-UTC = timezone.utc
+UTC = UTC
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY = timedelta(days=1)

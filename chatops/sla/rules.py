@@ -50,8 +50,9 @@ class SlaRules:
     def from_config(cls, config: AppConfig) -> SlaRules:
         sla = config.sla
         calendars = build_calendars(config.calendars, config.timezone)
-        budgets = {p: {"first_response": pol.first_response, "resolution": pol.resolution}
-                   for p, pol in sla.policies.items()}
+        budgets: dict[str, dict[str, timedelta]] = {
+            p: {"first_response": pol.first_response, "resolution": pol.resolution}
+            for p, pol in sla.policies.items()}
         marks = tuple(Mark(i, n.remaining, n.colour) for i, n in enumerate(sla.nudges))
         return cls(calendars=calendars, budgets=budgets,
                    calendar_of={p: pol.calendar for p, pol in sla.policies.items()},

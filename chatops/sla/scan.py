@@ -34,7 +34,8 @@ _C = _CLOCKS.c
 _T = Ticket.__table__.c
 _FIELDS = ("target", "calendar", "started_at", "budget_us", "paused_work_us", "paused_since",
            "met_at", "mark_floor")
-_DUE = (select(_C.ticket_id, *(_C[f] for f in _FIELDS), _T.id, _T.team, _T.subject, _T.url, _T.priority, _T.status, _T.requester_name,
+_DUE = (select(_C.ticket_id, *(_C[f] for f in _FIELDS), _T.id, _T.team, _T.subject, _T.url,
+               _T.priority, _T.status, _T.requester_name,
                _T.requester_email, _T.assignee_name, _T.assignee_email)
         .join_from(_CLOCKS, Ticket.__table__, _C.ticket_id == _T.id)
         .where(_C.next_mark_at <= bindparam("now"))

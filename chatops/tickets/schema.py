@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
-                      field_validator, model_validator)
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 EventType = Literal["ticket.created", "ticket.updated", "ticket.commented", "ticket.closed",
                     "ticket.reopened", "rating.created"]
@@ -98,7 +97,7 @@ class HelpdeskEvent(_Model):
         return _utc(v)
 
     @model_validator(mode="after")
-    def _parts_match_type(self) -> "HelpdeskEvent":
+    def _parts_match_type(self) -> HelpdeskEvent:
         if self.type == "ticket.commented" and self.comment is None:
             raise _FieldError("comment", "a ticket.commented event needs a comment")
         if self.type == "rating.created" and self.rating is None:
@@ -106,12 +105,12 @@ class HelpdeskEvent(_Model):
         return self
 
 
-EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
-LATEST = datetime(2200, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 def _utc(v: datetime) -> datetime:
-    moment = v.replace(tzinfo=timezone.utc) if v.tzinfo is None else v.astimezone(timezone.utc)
+    moment = v.replace(tzinfo=UTC) if v.tzinfo is None else v.astimezone(UTC)
     if not EARLIEST <= moment < LATEST:  # deadlines computed from it must stay representable
         raise ValueError("must be between 1970 and 2200")
     return moment

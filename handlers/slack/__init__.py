@@ -1,12 +1,12 @@
 """Bolt listeners by kind; each sub-package has `register(app, rt)`."""
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import App
 
+from chatops.runtime import Runtime
 
-def register(app: App, rt: Any) -> None:
+
+def register(app: App, rt: Runtime) -> None:
     """Listeners are added here as the features that need them land."""
     from handlers.slack import actions, commands, shortcuts
 

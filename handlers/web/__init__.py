@@ -1,7 +1,7 @@
 """Operational endpoints: /healthz and /metrics."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Blueprint, Flask, Response, jsonify
 from sqlalchemy.orm import Session, sessionmaker

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import UTC
 from typing import Any
 
 from chatops.delivery.claims import PACE_INTERVAL
@@ -112,18 +113,18 @@ def test_claims_of_a_dead_worker_on_this_host_are_freed_at_start(app: Harness) -
     """kill -9 mid-send leaves a claim and a channel reservation: a new worker frees them
     instead of waiting out the 60 s lease."""
     import socket
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from sqlalchemy import update
 
     from chatops.delivery import claims
 
     app.post_event(event())
-    later = datetime.now(timezone.utc) + timedelta(seconds=60)
+    later = datetime.now(UTC) + timedelta(seconds=60)
     with app.rt.sessions.begin() as session:
         session.execute(update(OutboxMessage).values(
             claimed_by=f"{socket.gethostname()}-999999999-dead", claimed_until=later))
-        assert claims.reserve_channel(session, "C0SUPPORT", datetime.now(timezone.utc))
+        assert claims.reserve_channel(session, "C0SUPPORT", datetime.now(UTC))
     assert app.deliver(max_seconds=5) == 0
     assert len(app.fake.messages()) == 1
 
@@ -137,7 +138,7 @@ def test_missing_scope_on_lookup_shows_the_name_and_keeps_the_thread(app: Harnes
 
 
 def test_a_worker_whose_claim_lapsed_does_not_record_over_the_new_owner(app: Harness) -> None:
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from sqlalchemy import update
 
@@ -149,7 +150,7 @@ def test_a_worker_whose_claim_lapsed_does_not_record_over_the_new_owner(app: Har
     with app.rt.sessions.begin() as session:
         session.execute(update(OutboxMessage).values(
             claimed_by="other-host-1-abc",
-            claimed_until=datetime.now(timezone.utc) + timedelta(seconds=60)))
+            claimed_until=datetime.now(UTC) + timedelta(seconds=60)))
     app.rt.worker._record(Job.of(row), Outcome("ok", channel="C0SUPPORT", ts="1.1"))
     [after] = app.rows(OutboxMessage)
     assert after.status == "pending" and after.claimed_by == "other-host-1-abc"

@@ -1,13 +1,13 @@
 """Which outbox rows a worker pass considers: the due-rows rule, on the database itself."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from chatops.delivery import claims, outbox
 from db.models import ChannelPace, OutboxMessage
 from tests.conftest import Harness
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 MSG = {"text": "hello"}
 
 

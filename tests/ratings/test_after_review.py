@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from chatops.ratings.after_review import release_after_review, waiting_for_review
@@ -11,7 +11,7 @@ from tests.conftest import unique
 from tests.ratings.support import rating_event
 from tests.ratings.test_rating_dms import assert_only_dms, config_with
 
-AFTER = datetime(2026, 11, 30, 10, 0, tzinfo=timezone.utc)
+AFTER = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 
 
 def test_waiting_ratings_are_released_once_after_the_review(make_harness: Any) -> None:

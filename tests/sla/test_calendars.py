@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time as perf
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from chatops.sla.calendars import DAYS, BusinessCalendar, build_calendars
 
-UTC = timezone.utc
+UTC = UTC
 MSK = ZoneInfo("Europe/Moscow")
 NY = ZoneInfo("America/New_York")
 WEEKDAYS = {day: "09:00-18:00" for day in DAYS[:5]}

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,7 @@ def test_background_scheduler_scans_right_after_start(make_harness: Any) -> None
 def test_cli_jobs_run_sla_scan(make_harness: Any, database_url: str, tmp_path: Path,
                                monkeypatch: pytest.MonkeyPatch,
                                capsys: pytest.CaptureFixture[str]) -> None:
-    created = datetime.now(timezone.utc) - timedelta(minutes=45)   # the CLI runs on real time
+    created = datetime.now(UTC) - timedelta(minutes=45)   # the CLI runs on real time
     app = make_harness(clock=FixedClock(created))
     app.post_event(event(occurred_at=iso(created), created_at=iso(created)))
     config = tmp_path / "app.yaml"

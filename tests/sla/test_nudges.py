@@ -10,7 +10,16 @@ from chatops.clock import FixedClock
 from db.models_sla import SlaClock, SlaNudge
 from tests.events import comment, event
 from tests.sla.helpers import (
-    BREACH, GREEN, RED, T0, at_minutes, colour, dump, nudges, parent_of, scan_at,
+    BREACH,
+    GREEN,
+    RED,
+    T0,
+    at_minutes,
+    colour,
+    dump,
+    nudges,
+    parent_of,
+    scan_at,
 )
 
 

@@ -2,7 +2,7 @@
 is due Monday 09:30, not Friday 17:30 — as arithmetic, and as the parent's due line."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chatops.clock import FixedClock
@@ -15,7 +15,7 @@ from tests.conftest import make_config
 from tests.events import event
 from tests.sla.helpers import dump, iso, parent_of
 
-UTC = timezone.utc
+UTC = UTC
 OFFICE = {"office": {"timezone": "UTC", "hours": {d: "09:00-17:00" for d in
                                                   ("mon", "tue", "wed", "thu", "fri")}}}
 FRIDAY_1630 = datetime(2026, 11, 20, 16, 30, tzinfo=UTC)

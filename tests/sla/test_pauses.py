@@ -8,7 +8,15 @@ from chatops.clock import FixedClock
 from db.models_sla import SlaClock
 from tests.events import comment, event
 from tests.sla.helpers import (
-    GREEN, T0, at_minutes, colour, dump, nudges, parent_of, post_at, scan_at,
+    GREEN,
+    T0,
+    at_minutes,
+    colour,
+    dump,
+    nudges,
+    parent_of,
+    post_at,
+    scan_at,
 )
 
 H = 60  # minutes

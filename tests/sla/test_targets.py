@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
@@ -10,11 +10,18 @@ from hypothesis import strategies as st
 
 from chatops.sla.calendars import DAYS, BusinessCalendar
 from chatops.sla.targets import (
-    TargetClock, crossed_marks, meet, next_mark_at, pause, reopen, resume, status,
+    TargetClock,
+    crossed_marks,
+    meet,
+    next_mark_at,
+    pause,
+    reopen,
+    resume,
+    status,
 )
 from tests.sla.test_calendars import Spec, moments, specs
 
-UTC = timezone.utc
+UTC = UTC
 MSK = ZoneInfo("Europe/Moscow")
 MARKS = [0.5, 0.25, 0.1, 0.0]
 M = timedelta(minutes=1)
@@ -124,7 +131,8 @@ def test_breached_then_paused_reports_the_past_due_moment() -> None:
 # ---------------------------------------------------------------- property tests
 
 budgets = st.integers(0, 3 * 24 * 60).map(lambda m: timedelta(minutes=m))
-mark_lists = st.lists(st.sampled_from([0.9, 0.75, 0.5, 0.33, 0.25, 0.1, 0.05, 0.0]), min_size=1, max_size=5, unique=True)
+mark_lists = st.lists(st.sampled_from([0.9, 0.75, 0.5, 0.33, 0.25, 0.1, 0.05, 0.0]),
+                      min_size=1, max_size=5, unique=True)
 gaps = st.integers(0, 3 * 86400).map(lambda s: timedelta(seconds=s))
 prop = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

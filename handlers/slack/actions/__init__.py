@@ -7,12 +7,13 @@ from slack_bolt import Ack, App
 
 from blocks.ids import ActionId
 from chatops.ratings.follow_up import FollowUps
+from chatops.runtime import Runtime
 
 QA_NOT_YET = ("The QA checklist is not available yet: it is the next feature to be built. "
               "Nothing was recorded.")
 
 
-def register(app: App, rt: Any) -> None:
+def register(app: App, rt: Runtime) -> None:
     follow_ups = FollowUps(rt.sessions, rt.config, rt.clock)
 
     @app.action(ActionId.RATING_FOLLOWED_UP.value)

@@ -7,10 +7,11 @@ from slack_bolt import Ack, App
 
 from chatops.admin.review import review_not_available
 from chatops.admin.slash import SlashCommands
+from chatops.runtime import Runtime
 from handlers.slack.middleware import admins_only_for_changes, count_slash_verbs
 
 
-def register(app: App, rt: Any) -> None:
+def register(app: App, rt: Runtime) -> None:
     config = rt.config
     service = SlashCommands(rt.sessions, config, rt.clock,
                             review=rt.weekly_review or review_not_available)

@@ -6,10 +6,11 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from blocks.ids import ShortcutId
+from chatops.runtime import Runtime
 from handlers.slack.actions import QA_NOT_YET
 
 
-def register(app: App, rt: Any) -> None:
+def register(app: App, rt: Runtime) -> None:
     @app.shortcut(ShortcutId.QA_REVIEW.value)
     def qa_review(ack: Ack, respond: Any) -> None:
         ack()
