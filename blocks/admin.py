@@ -1,18 +1,17 @@
 """Answers of the slash command (sent as the ephemeral ack): help, settings, audit, notices."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from blocks.ratings import slack_date
+from blocks.dates import slack_date
 from blocks.text import SECTION_TEXT_MAX, safe
+from domain.slack_ids import is_user_id
 
 Message = dict[str, Any]
 
 MAX_TEAMS = 45  # + header and footer: under Slack's 50 blocks
-_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 SETTING_NAMES = {"rating_visibility": "rating visibility", "leads": "leads"}
 
 
@@ -45,7 +44,7 @@ class AuditLine:
 
 
 def user(uid: str) -> str:
-    return f"<@{uid}>" if _USER_ID.fullmatch(uid) else safe(uid, 40)
+    return f"<@{uid}>" if is_user_id(uid) else safe(uid, 40)
 
 
 def users(uids: list[str]) -> str:

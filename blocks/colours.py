@@ -1,12 +1,23 @@
-"""The one colour map. SLA mark colours come from app.yaml; these are the rest."""
+"""The one colour map. A configured SLA mark may use any colour (app.yaml); its defaults are here."""
 from __future__ import annotations
 
-TICKET_OPEN = "#439FE0"      # no SLA pressure yet
-TICKET_PAUSED = "#A0A0A0"    # clock stopped (pending / on hold)
-TICKET_DONE = "#2EB67D"      # solved or closed with targets met
-RATING_NEGATIVE = "#E01E5A"
-RATING_NEUTRAL = "#ECB22E"
-RATING_POSITIVE = "#2EB67D"
+from domain.tickets import DONE_STATUSES, PAUSED_STATUSES
+
+GREEN = "#2EB67D"
+YELLOW = "#ECB22E"
+RED = "#E01E5A"
+DARK_RED = "#8B0000"
+BLUE = "#439FE0"
+GREY = "#A0A0A0"
+
+# app.yaml's default `sla.nudges` colours, most relaxed mark first (50 %, 25 %, 10 %, breached)
+DEFAULT_MARK_COLOURS = (GREEN, YELLOW, RED, DARK_RED)
+TICKET_OPEN = BLUE      # no SLA pressure yet
+TICKET_PAUSED = GREY    # clock stopped (pending / on hold)
+TICKET_DONE = GREEN     # solved or closed with targets met
+RATING_NEGATIVE = RED
+RATING_NEUTRAL = YELLOW
+RATING_POSITIVE = GREEN
 
 PRIORITY_EMOJI = {"urgent": ":red_circle:", "high": ":large_orange_circle:",
                   "normal": ":large_blue_circle:", "low": ":white_circle:"}
@@ -16,16 +27,16 @@ def ticket_colour(status: str, sla_colour: str | None) -> str:
     """Parent colour: the SLA mark's colour when one applies, else by status."""
     if sla_colour:
         return sla_colour
-    if status in ("solved", "closed"):
+    if status in DONE_STATUSES:
         return TICKET_DONE
-    if status in ("pending", "on_hold"):
+    if status in PAUSED_STATUSES:
         return TICKET_PAUSED
     return TICKET_OPEN
 
 
 # Adaptive Card container styles (Teams): the nearest named style to a "#RRGGBB" colour.
-TEAMS_STYLES = {"#2EB67D": "good", "#ECB22E": "warning", "#E01E5A": "attention",
-                "#8B0000": "attention", TICKET_OPEN: "accent", TICKET_PAUSED: "emphasis"}
+TEAMS_STYLES = {GREEN: "good", YELLOW: "warning", RED: "attention", DARK_RED: "attention",
+                BLUE: "accent", GREY: "emphasis"}
 
 
 def teams_style(colour: str) -> str:

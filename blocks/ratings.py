@@ -6,9 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from blocks import colours
+from blocks.dates import slack_date
 from blocks.ids import ActionId
 from blocks.people import Person, mention
 from blocks.text import FIELD_TEXT_MAX, SECTION_TEXT_MAX, safe, safe_url
+from domain.ratings import POSITIVE_SCORES
 
 Message = dict[str, Any]
 
@@ -41,12 +43,6 @@ def score_label(score: str) -> str:
     return LABELS.get(score, safe(score, 20))
 
 
-def slack_date(moment: datetime) -> str:
-    """A date Slack shows in the reader's time zone; UTC text where it cannot."""
-    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
-
-
 def _ticket(card: RatingCard) -> str:
     return f"#{safe(card.ticket_id, 200)} {safe(card.subject, 500)}"
 
@@ -54,7 +50,7 @@ def _ticket(card: RatingCard) -> str:
 def _colour(card: RatingCard) -> str:
     if card.negative:
         return colours.RATING_NEGATIVE
-    if card.score in ("good", "4", "5"):
+    if card.score in POSITIVE_SCORES:
         return colours.RATING_POSITIVE
     return colours.RATING_NEUTRAL
 

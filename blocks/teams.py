@@ -8,7 +8,8 @@ from typing import Any
 import pymsteams
 
 from blocks.colours import teams_style
-from blocks.sla import Nudge, human_duration, plain_date
+from blocks.dates import human_duration, plain_date
+from blocks.sla import Nudge
 from blocks.text import safe_url, shorten
 
 Card = dict[str, Any]

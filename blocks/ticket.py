@@ -8,6 +8,7 @@ from blocks import colours
 from blocks.ids import ActionId
 from blocks.people import Person, mention
 from blocks.text import BUTTON_VALUE_MAX, FIELD_TEXT_MAX, SECTION_TEXT_MAX, safe, safe_url
+from domain.tickets import DONE_STATUSES
 
 Message = dict[str, Any]
 
@@ -88,7 +89,7 @@ def status_reply(old: str, new: str) -> Message:
     if new == "closed" or (new == "solved" and old != "closed"):
         head = ":white_check_mark: *Closed*" if new == "closed" else ":white_check_mark: *Solved*"
         return _reply(f"{head} (was {old.replace('_', ' ')})")
-    if old in ("solved", "closed"):
+    if old in DONE_STATUSES:
         return _reply(f":leftwards_arrow_with_hook: *Reopened*: {old} → {new.replace('_', ' ')}")
     return _reply(f":arrows_counterclockwise: Status: {old.replace('_', ' ')} → {new.replace('_', ' ')}")
 

@@ -17,10 +17,11 @@ from chatops.config import (
     ConfigError,
     default_config_path,
     load_config,
-    parse_duration,
-    parse_hours,
     validate_config_data,
 )
+from chatops.sla.calendars import BusinessCalendar
+from domain.durations import parse_duration
+from domain.hours import parse_hours
 
 REPO = Path(__file__).resolve().parents[1]
 MINIMAL: dict[str, Any] = {"teams": [{"name": "support", "channel": "C0SUPPORT"}]}
@@ -114,7 +115,6 @@ def test_helpers() -> None:
     assert config.team_timezone(config.teams[1]) == "Asia/Tokyo"
     assert config.calendar_timezone("office") == "Europe/Berlin"
     assert config.calendar_timezone("24x7") == "UTC"
-    assert config.calendars["office"].open_minutes()[0] == [(540, 1080)]
 
 
 def test_partial_policies_merge_over_defaults() -> None:
@@ -334,5 +334,18 @@ def test_parse_duration_property(n: int, unit: str) -> None:
 
 
 def test_parse_hours() -> None:
-    assert parse_hours("09:00-13:00,14:00-18:00") == [(540, 780), (840, 1080)]
-    assert parse_hours("14:00-24:00, 00:00-08:00") == [(0, 480), (840, 1440)]
+    assert parse_hours("09:00-13:00,14:00-18:00") == ((9 * 60, 13 * 60), (14 * 60, 18 * 60))
+    assert parse_hours("14:00-24:00, 00:00-08:00") == ((0, 8 * 60), (14 * 60, 24 * 60))
+    assert parse_hours("09:00-12:00,12:00-18:00") == ((9 * 60, 12 * 60), (12 * 60, 18 * 60))  # touching
+
+
+@pytest.mark.parametrize("text", ["09:00-13:00,12:00-18:00", "closed", "", "09:00 - 18:00"])
+def test_calendars_refuse_exactly_what_config_refuses(text: str) -> None:
+    """One rule for opening hours: an overlap is refused (not merged), by app.yaml's
+    validation and by the calendar alike."""
+    with pytest.raises(ValueError):
+        parse_hours(text)
+    with pytest.raises(ConfigError):
+        validate_config_data(with_("calendars", {"office": {"hours": {"mon": text}}}))
+    with pytest.raises(ValueError):
+        BusinessCalendar("UTC", {"mon": text})

@@ -4,19 +4,17 @@ Messages in `CommandError` are mrkdwn with every echoed piece of user text escap
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Literal
 
 from blocks.text import safe
-from chatops.config import Visibility
+from domain.ratings import VISIBILITIES
+from domain.slack_ids import MENTION, is_user_id
 
-MODES: tuple[str, ...] = get_args(Visibility)
+MODES: tuple[str, ...] = VISIBILITIES
 VERBS: tuple[str, ...] = ("help", "settings", "visibility", "leads", "review", "audit")
 CHANGE_VERBS = frozenset({"visibility", "leads", "review"})  # admins only
 
-_MENTION = re.compile(r"<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>")
-_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 
 
 class CommandError(ValueError):
@@ -86,10 +84,10 @@ def _quote(word: str) -> str:
 
 def parse_user(token: str) -> str:
     """`<@U123|bob>`, `<@U123>` (what Slack sends for a picked mention) or `U123` → `U123`."""
-    match = _MENTION.fullmatch(token)
+    match = MENTION.fullmatch(token)
     if match:
         return match.group(1)
-    if _USER_ID.fullmatch(token):
+    if is_user_id(token):
         return token
     raise CommandError(
         f"{_quote(token)} is not a Slack user: type @ and pick the person from the list, so "

@@ -15,10 +15,11 @@ from blocks import ratings as rating_blocks
 from chatops.clock import Clock
 from chatops.config import AppConfig
 from chatops.ratings.cards import rating_card
-from chatops.ratings.mailbox import RatingMailbox, is_dm_channel
+from chatops.ratings.mailbox import RatingMailbox
 from chatops.team_settings import leads_of
 from db.models import Ticket
 from db.models_people import Rating, RatingFollowUp, RatingNotice
+from domain.slack_ids import is_dm_channel
 
 log = logging.getLogger("chatops.ratings")
 

@@ -12,11 +12,11 @@ from blocks import ratings as rating_blocks
 from chatops.config import AppConfig
 from chatops.ratings.cards import agent_target, rating_card
 from chatops.ratings.mailbox import RatingMailbox
-from chatops.ratings.scores import normalise
 from chatops.team_settings import leads_of, visibility_of
 from chatops.tickets.schema import HelpdeskEvent
 from db.models import Ticket
 from db.models_people import Rating, RatingNotice
+from domain.ratings import score_of
 
 log = logging.getLogger("chatops.ratings")
 
@@ -48,7 +48,7 @@ def receive_rating(session: Session, config: AppConfig, ticket: Ticket, event: H
         log.info("rating %s arrived again (event %s): nothing sent", r.id, event.id)
         return None
     team = config.team_for(ticket.team)
-    score = normalise(r.score, config.ratings.negative)
+    score = score_of(r.score, config.ratings.negative)
     agent_name, agent_email = ((r.agent.name, r.agent.email) if r.agent is not None
                                else (ticket.assignee_name, ticket.assignee_email))
     mode = visibility_of(session, config, team.name)

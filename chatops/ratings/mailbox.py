@@ -4,20 +4,13 @@ any recipient it was not built for, so a rating cannot reach anyone else by cons
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from chatops.delivery import outbox
-
-_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
-_DM_CHANNEL = re.compile(r"D[A-Z0-9]{2,}")
-
-
-def is_dm_channel(channel: str | None) -> bool:
-    return bool(channel and _DM_CHANNEL.fullmatch(channel))
+from domain.slack_ids import is_dm_channel, is_user_id
 
 
 class NotARecipient(ValueError):
@@ -28,7 +21,7 @@ def is_dm_target(target: str) -> bool:
     """A Slack user id, or `email:<address>` (delivery resolves it to a user, or skips it)."""
     if target.startswith("email:"):
         return "@" in target and not any(c.isspace() for c in target)
-    return bool(_USER_ID.fullmatch(target))
+    return is_user_id(target)
 
 
 class RatingMailbox:

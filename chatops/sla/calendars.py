@@ -13,70 +13,25 @@ Arithmetic is exact to the microsecond and steps per working interval, never per
 from __future__ import annotations
 
 import heapq
-import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
 
-__all__ = ["DAYS", "BusinessCalendar", "build_calendars"]
+from domain.hours import ALWAYS_OPEN, parse_country, parse_timezone, parse_week
 
-UTC = UTC
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+__all__ = ["BusinessCalendar", "build_calendars"]
+
 _DAY = timedelta(days=1)
 _ZERO = timedelta(0)
-_RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _MAX_IDLE_DAYS = 3 * 366 + 7  # `add` gives up after this many days without any working time
 _CACHE_LIMIT = 50_000
 
 _Range = tuple[timedelta, timedelta]  # offsets from local midnight, [start, end)
 _Piece = tuple[datetime, datetime]  # naive UTC, [start, end)
-
-
-def _parse_day(spec: Any) -> tuple[_Range, ...]:
-    """Parse "09:00-13:00,14:00-18:00" (or a list of ranges) into sorted, merged ranges."""
-    if spec is None:
-        return ()
-    parts = spec if isinstance(spec, (list, tuple)) else str(spec).split(",")
-    ranges: list[_Range] = []
-    for part in parts:
-        text = str(part).strip()
-        if not text or text.lower() == "closed":
-            continue
-        match = _RANGE.match(text)
-        if not match:
-            raise ValueError(f"bad hours range {text!r}, expected like '09:00-18:00'")
-        h1, m1, h2, m2 = map(int, match.groups())
-        if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2):
-            raise ValueError(f"bad time in hours range {text!r}")
-        start, end = timedelta(hours=h1, minutes=m1), timedelta(hours=h2, minutes=m2)
-        if start >= end:
-            raise ValueError(
-                f"hours range {text!r} must end after it starts "
-                "(split an overnight shift across two days, e.g. '22:00-24:00' and '00:00-06:00')"
-            )
-        ranges.append((start, end))
-    ranges.sort()
-    merged: list[_Range] = []
-    for start, end in ranges:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return tuple(merged)
-
-
-def _day_key(key: str) -> int:
-    name = str(key).strip().lower()
-    if name in DAYS:
-        return DAYS.index(name)
-    if name in _FULL_DAYS:
-        return _FULL_DAYS.index(name)
-    raise ValueError(f"unknown day {key!r} in hours (use mon, tue, wed, thu, fri, sat, sun)")
 
 
 def _as_date(value: Any) -> date:
@@ -99,44 +54,30 @@ _HOLIDAY_LOCK = threading.Lock()
 class BusinessCalendar:
     """Working hours per weekday in one timezone, minus holidays.
 
-    ``hours`` maps "mon".."sun" to "09:00-18:00" or "09:00-13:00,14:00-18:00" (end may be
-    "24:00"); a missing day is closed. ``hours=None`` means open all day every day; explicit
-    ``holidays``/``country`` still close their dates (with none, the calendar is 24x7).
-    ``country`` adds that country's public holidays from the ``holidays`` library, per year lazily.
+    ``hours`` maps "mon".."sun" to opening hours as app.yaml writes them, parsed by the same
+    rule as config validation (`domain.hours`); a missing day is closed. ``hours=None`` means
+    open all day every day; explicit ``holidays``/``country`` still close their dates (with
+    none, the calendar is 24x7). ``country`` adds that country's public holidays from the
+    ``holidays`` library, per year lazily.
     """
 
     def __init__(
         self,
         timezone: str,
-        hours: Mapping[str, Any] | None,
+        hours: Mapping[str, str] | None,
         holidays: Iterable[date | str] = (),
         country: str | None = None,
     ) -> None:
-        try:
-            self._tz = ZoneInfo(str(timezone))
-        except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-            raise ValueError(f"unknown timezone {timezone!r}") from exc
+        self._tz = ZoneInfo(parse_timezone(str(timezone)))
         self.timezone = str(timezone)
         self.holidays = frozenset(_as_date(h) for h in holidays)
-        self.country = country or None
-        if self.country:
-            try:
-                holidays_lib.country_holidays(self.country)
-            except NotImplementedError as exc:
-                raise ValueError(f"no public holidays known for country {country!r}") from exc
+        self.country = parse_country(country) if country else None
         self._always_open = hours is None and not self.holidays and not self.country
-        week: list[tuple[_Range, ...]] = [((_ZERO, _DAY),)] * 7 if hours is None else [()] * 7
-        if hours is not None:
-            seen: set[int] = set()
-            for key, spec in hours.items():
-                index = _day_key(key)
-                if index in seen:
-                    raise ValueError(f"day {key!r} given twice in hours")
-                seen.add(index)
-                week[index] = _parse_day(spec)
-            if not any(week):
-                raise ValueError("calendar has no working hours on any day")
-        self._week = tuple(week)
+        if hours is None:
+            self._week: tuple[tuple[_Range, ...], ...] = ((((_ZERO, _DAY),),) * 7)
+        else:
+            self._week = tuple(tuple((timedelta(minutes=start), timedelta(minutes=end))
+                                     for start, end in day) for day in parse_week(hours))
         self._country_years: set[int] = set()
         self._country_days: set[date] = set()
         self._cache: dict[date, tuple[_Piece, ...]] = {}
@@ -307,8 +248,8 @@ class BusinessCalendar:
 
 def build_calendars(calendars: Mapping[str, Any], default_timezone: str) -> dict[str, BusinessCalendar]:
     """Build calendars from config objects (attributes or mapping keys: timezone, hours,
-    holidays, country). Always contains "24x7"; a configured calendar of that name wins."""
-    result: dict[str, BusinessCalendar] = {"24x7": BusinessCalendar.always_open()}
+    holidays, country). Always contains "24x7" (config validation refuses to redefine it)."""
+    result: dict[str, BusinessCalendar] = {ALWAYS_OPEN: BusinessCalendar.always_open()}
     for name, config in (calendars or {}).items():
         if isinstance(config, Mapping):
             get = config.get

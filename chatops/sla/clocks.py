@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from chatops.sla import targets as t
 from chatops.sla.calendars import BusinessCalendar
-from chatops.sla.rules import DONE, TARGETS, SlaRules
+from chatops.sla.rules import SlaRules
 from chatops.tickets.snapshot import is_new
 from db.models import Ticket
 from db.models_sla import SlaClock
+from domain.tickets import DONE_STATUSES, TARGETS
 
 Want = Literal["met", "paused", "running"]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -53,8 +54,8 @@ def wanted(target: str, ticket: Ticket, rules: SlaRules) -> tuple[Want, datetime
     if target == "first_response":
         if ticket.first_response_at is not None:
             return "met", ticket.first_response_at
-        return ("paused" if ticket.status in DONE else "running"), None
-    if ticket.status in DONE:
+        return ("paused" if ticket.status in DONE_STATUSES else "running"), None
+    if ticket.status in DONE_STATUSES:
         return "met", ticket.solved_at or ticket.state_at
     return ("paused" if ticket.status in rules.pause_on else "running"), None
 

@@ -9,7 +9,8 @@ from typing import Any
 from blocks.sla import DueLine, due_line
 from chatops.sla import targets as t
 from chatops.sla.clocks import target_clock
-from chatops.sla.rules import TARGETS, Mark, SlaRules
+from chatops.sla.rules import Mark, SlaRules
+from domain.tickets import TARGETS
 
 
 @dataclass(frozen=True)

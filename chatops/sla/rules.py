@@ -4,16 +4,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
 
 from chatops.config import AppConfig
 from chatops.sla.calendars import BusinessCalendar, build_calendars
+from domain.hours import ALWAYS_OPEN
 
 log = logging.getLogger("chatops.sla")
 
-Target = Literal["first_response", "resolution"]
-TARGETS: tuple[Target, ...] = ("first_response", "resolution")
-DONE = frozenset({"solved", "closed"})
 
 
 def mark_key(fraction: float) -> int:
@@ -66,14 +63,14 @@ class SlaRules:
     def policy(self, priority: str, target: str) -> tuple[str, timedelta]:
         """(calendar name, budget) of a target at a priority; unknown priority: the lowest."""
         budgets = self.budgets.get(priority) or self.budgets[list(self.budgets)[-1]]
-        name = self.calendar_of.get(priority, "24x7")
-        return (name if name in self.calendars else "24x7"), budgets[target]
+        name = self.calendar_of.get(priority, ALWAYS_OPEN)
+        return (name if name in self.calendars else ALWAYS_OPEN), budgets[target]
 
     def calendar(self, name: str) -> BusinessCalendar:
         found = self.calendars.get(name)
         if found is None:  # a calendar removed from app.yaml since the clock was stored
             log.warning("unknown calendar %r: counting 24x7", name)
-            return self.calendars["24x7"]
+            return self.calendars[ALWAYS_OPEN]
         return found
 
     def recorded(self, floor: int | None) -> set[int]:

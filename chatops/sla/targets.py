@@ -15,11 +15,10 @@ from typing import Literal
 from chatops.sla.calendars import BusinessCalendar
 
 __all__ = [
-    "TargetName", "TargetState", "TargetClock", "TargetStatus",
+    "TargetState", "TargetClock", "TargetStatus",
     "status", "pause", "resume", "meet", "reopen", "crossed_marks", "next_mark_at",
 ]
 
-TargetName = Literal["first_response", "resolution"]
 TargetState = Literal["met", "paused", "running", "breached"]
 _ZERO = timedelta(0)
 _TICK = timedelta(microseconds=1)

@@ -4,14 +4,14 @@ from __future__ import annotations
 from blocks.people import Person
 from blocks.ticket import TicketCard
 from db.models import Ticket
+from domain.recipients import agent_user_id
 
 
 def agent_person(name: str | None, email: str | None, agents: dict[str, str]) -> Person | None:
     """An agent as a Person: the team's `agents` map gives the Slack id when it knows them."""
     if not name and not email:
         return None
-    user_id = agents.get(email.lower()) if email else None
-    return Person(name=name or email or "someone", email=email, user_id=user_id)
+    return Person(name=name or email or "someone", email=email, user_id=agent_user_id(email, agents))
 
 
 def ticket_card(ticket: Ticket, agents: dict[str, str], due_lines: list[str] | None = None,

@@ -7,11 +7,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from domain.ratings import parse_score
+from domain.tickets import Priority, Status
+
 EventType = Literal["ticket.created", "ticket.updated", "ticket.commented", "ticket.closed",
                     "ticket.reopened", "rating.created"]
 MAX_BODY = 1024 * 1024  # CONTRACT §3: a larger webhook body is refused with 413
-Priority = Literal["urgent", "high", "normal", "low"]
-Status = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
 
 
 def _id_text(value: object) -> object:
@@ -75,12 +76,8 @@ class Rating(_Model):
 
     @field_validator("score", mode="before")
     @classmethod
-    def _score(cls, v: object) -> object:
-        if v in ("good", "neutral", "bad") and isinstance(v, str):
-            return v
-        if isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 5:
-            return v
-        raise ValueError("must be good, neutral, bad or an integer 1-5")
+    def _score(cls, v: object) -> str | int:
+        return parse_score(v)
 
 
 class HelpdeskEvent(_Model):

@@ -10,8 +10,7 @@ from blocks import ticket as ticket_blocks
 from chatops.tickets.cards import agent_person
 from chatops.tickets.schema import HelpdeskEvent
 from db.models import Ticket
-
-DONE = ("solved", "closed")
+from domain.tickets import DONE_STATUSES
 
 
 def new_ticket(event: HelpdeskEvent, team: str) -> Ticket:
@@ -49,9 +48,9 @@ def _copy(ticket: Ticket, event: HelpdeskEvent) -> None:
     ticket.assignee_name = t.assignee.name if t.assignee else None
     ticket.assignee_email = t.assignee.email if t.assignee else None
     ticket.state_at = event.occurred_at
-    if t.status in DONE and ticket.solved_at is None:
+    if t.status in DONE_STATUSES and ticket.solved_at is None:
         ticket.solved_at = event.occurred_at
-    elif t.status not in DONE:
+    elif t.status not in DONE_STATUSES:
         ticket.solved_at = None
 
 

@@ -9,7 +9,6 @@ from chatops.clock import FixedClock
 from jobs.sla_scan import run_sla_scan
 from tests.conftest import Harness
 
-UTC = UTC
 T0 = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # tests.events' default created_at
 M = timedelta(minutes=1)
 GREEN, YELLOW, RED, BREACH = "#2EB67D", "#ECB22E", "#E01E5A", "#8B0000"

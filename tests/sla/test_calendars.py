@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chatops.sla.calendars import DAYS, BusinessCalendar, build_calendars
+from chatops.sla.calendars import BusinessCalendar, build_calendars
+from domain.hours import WEEKDAYS as DAYS
 
-UTC = UTC
 MSK = ZoneInfo("Europe/Moscow")
 NY = ZoneInfo("America/New_York")
 WEEKDAYS = {day: "09:00-18:00" for day in DAYS[:5]}
@@ -209,7 +209,8 @@ class Spec:
     holidays: set[date]
 
     def calendar(self) -> BusinessCalendar:
-        hours = {DAYS[i]: ",".join(f"{_fmt(a)}-{_fmt(b)}" for a, b in r) for i, r in enumerate(self.week)}
+        hours = {DAYS[i]: ",".join(f"{_fmt(a)}-{_fmt(b)}" for a, b in r)
+                 for i, r in enumerate(self.week) if r}  # a day left out is closed
         return BusinessCalendar(self.zone, hours, holidays=self.holidays)
 
     def open_at(self, moment: datetime) -> bool:

@@ -15,7 +15,6 @@ from tests.conftest import make_config
 from tests.events import event
 from tests.sla.helpers import dump, iso, parent_of
 
-UTC = UTC
 OFFICE = {"office": {"timezone": "UTC", "hours": {d: "09:00-17:00" for d in
                                                   ("mon", "tue", "wed", "thu", "fri")}}}
 FRIDAY_1630 = datetime(2026, 11, 20, 16, 30, tzinfo=UTC)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chatops.sla.calendars import DAYS, BusinessCalendar
+from chatops.sla.calendars import BusinessCalendar
 from chatops.sla.targets import (
     TargetClock,
     crossed_marks,
@@ -19,9 +19,9 @@ from chatops.sla.targets import (
     resume,
     status,
 )
+from domain.hours import WEEKDAYS as DAYS
 from tests.sla.test_calendars import Spec, moments, specs
 
-UTC = UTC
 MSK = ZoneInfo("Europe/Moscow")
 MARKS = [0.5, 0.25, 0.1, 0.0]
 M = timedelta(minutes=1)

@@ -1,13 +1,8 @@
-"""app.yaml: the AppConfig model, loading, and errors that name their place in the file.
-
-Every model and helper of :mod:`chatops.config_models` is re-exported here.
-"""
-
+"""Reading app.yaml: YAML with line numbers, every problem reported at once with its place."""
 from __future__ import annotations
 
 import difflib
 import os
-import re
 import types
 import typing
 from collections.abc import Iterator
@@ -15,153 +10,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ValidationError
 
-from chatops import config_models
-from chatops.config_models import *  # noqa: F403 - re-exported: the models are part of this module's API
-from chatops.config_models import (
-    BUILTIN_CALENDAR,
-    CalendarConfig,
-    QaConfig,
-    RatingsConfig,
-    SlaConfig,
-    TeamConfig,
-    TimeZone,
-    UserId,
-    _Model,
-)
-
-__all__ = [*config_models.__all__, "AppConfig", "ConfigError", "default_config_path", "load_config",
-           "validate_config_data"]
-
-Loc = tuple[int | str, ...]
-
-
-class ConfigError(Exception):
-    """Invalid configuration; ``errors`` holds one "place: message" line per problem."""
-
-    def __init__(self, errors: list[str]) -> None:
-        self.errors = list(errors)
-        super().__init__("\n".join(self.errors))
-
-    def __str__(self) -> str:
-        return "\n".join(self.errors)
-
-
-class _CrossFieldError(ConfigError):
-    """Raised by AppConfig's own checks; keeps the raw locations for line lookup."""
-
-    def __init__(self, items: list[tuple[Loc, str]]) -> None:
-        self.items = items
-        super().__init__([f"{format_loc(loc)}: {msg}" for loc, msg in items])
-
-
-def _cross_field_errors(data: Any) -> list[tuple[Loc, str]]:
-    """Checks spanning sections, on raw data or on a validated config's skeleton."""
-    if not isinstance(data, dict):
-        return []
-    items: list[tuple[Loc, str]] = []
-    calendars = data.get("calendars")
-    names = {BUILTIN_CALENDAR} | (set(map(str, calendars)) if isinstance(calendars, dict) else set())
-    if isinstance(calendars, dict) and BUILTIN_CALENDAR in calendars:
-        items.append((("calendars", BUILTIN_CALENDAR),
-                      f'the calendar "{BUILTIN_CALENDAR}" is built in and cannot be redefined'))
-    sla = data.get("sla")
-    policies = sla.get("policies") if isinstance(sla, dict) else None
-    for priority, policy in policies.items() if isinstance(policies, dict) else ():
-        calendar = policy.get("calendar") if isinstance(policy, dict) else None
-        if isinstance(calendar, str) and calendar not in names:
-            known = ", ".join(sorted(names))
-            items.append((("sla", "policies", priority, "calendar"), f'unknown calendar "{calendar}" (known: {known})'))
-    teams = data.get("teams")
-    first: dict[str, int] = {}
-    for i, team in enumerate(teams if isinstance(teams, list) else ()):
-        name = team.get("name") if isinstance(team, dict) else None
-        if isinstance(name, str) and name in first:
-            items.append((("teams", i, "name"), f'the team name "{name}" is already used by teams[{first[name]}]'))
-        elif isinstance(name, str):
-            first[name] = i
-    return items
-
-
-class AppConfig(_Model):
-    """The whole of app.yaml."""
-
-    timezone: TimeZone = "UTC"
-    slash_command: str = "/chatops"
-    admins: list[UserId] = []
-    calendars: dict[str, CalendarConfig] = {}
-    sla: SlaConfig = Field(default_factory=SlaConfig)
-    teams: Annotated[list[TeamConfig], Field(min_length=1)]
-    qa: QaConfig = Field(default_factory=QaConfig)
-    ratings: RatingsConfig = Field(default_factory=RatingsConfig)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _drop_empty_sections(cls, data: Any) -> Any:
-        """`calendars:` left empty in YAML means the default, not null."""
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if v is not None}
-        return data
-
-    @field_validator("slash_command")
-    @classmethod
-    def _slash(cls, value: str) -> str:
-        if not re.fullmatch(r"/[a-z0-9][a-z0-9_-]{0,30}", value):
-            raise ValueError(f'"{value}" is not a slash command '
-                             '(a "/" then lower-case letters, digits, - or _; e.g. /chatops)')
-        return value
-
-    @model_validator(mode="after")
-    def _cross_checks(self) -> AppConfig:
-        skeleton = {
-            "calendars": self.calendars,
-            "sla": {"policies": {p: {"calendar": pol.calendar} for p, pol in self.sla.policies.items()}},
-            "teams": [{"name": t.name} for t in self.teams],
-        }
-        items = _cross_field_errors(skeleton)
-        if items:  # not a ValueError, so pydantic lets it through untouched
-            raise _CrossFieldError(items)
-        return self
-
-    def team(self, name: str | None) -> TeamConfig | None:
-        """The team with exactly this name, or None."""
-        return next((t for t in self.teams if t.name == name), None)
-
-    def team_for(self, name: str | None) -> TeamConfig:
-        """The named team, or the first team when the name is absent or unknown."""
-        return self.team(name) or self.teams[0]
-
-    def calendar_names(self) -> set[str]:
-        """Names a policy may use, the built-in "24x7" included."""
-        return set(self.calendars) | {BUILTIN_CALENDAR}
-
-    def team_timezone(self, team: TeamConfig) -> str:
-        """The team's timezone, else the global one."""
-        return team.timezone or self.timezone
-
-    def calendar_timezone(self, name: str) -> str:
-        """The calendar's timezone, else the global one (also for "24x7")."""
-        calendar = self.calendars.get(name)
-        return (calendar.timezone if calendar else None) or self.timezone
-
-
-# --- error formatting ------------------------------------------------------------
-
-
-def format_loc(loc: Loc) -> str:
-    """("teams", 0, "leads", 1) -> "teams[0].leads[1]"."""
-    out = ""
-    for part in loc:
-        if part == "[key]":
-            continue
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif re.fullmatch(r"[\w-]+", str(part)):
-            out += f".{part}" if out else str(part)
-        else:
-            out += f'["{part}"]'
-    return out or "(top level)"
+from chatops.config.app_config import AppConfig, cross_field_errors
+from chatops.config.errors import ConfigError, CrossFieldError, Loc, format_loc
 
 
 def _show(value: Any) -> str:
@@ -266,19 +118,16 @@ def _format(items: list[tuple[Loc, str]], node: yaml.Node | None) -> list[str]:
     return out
 
 
-# --- loading ------------------------------------------------------------------------
-
-
 def _validate(data: Any, node: yaml.Node | None) -> AppConfig:
     if not isinstance(data, dict):
         raise ConfigError([f"(top level): expected a mapping of settings (timezone:, teams:, …), got {_show(data)}"])
     items = list(_duplicate_keys(node)) if node is not None else []
     try:
         config = AppConfig.model_validate(data)
-    except _CrossFieldError as exc:
+    except CrossFieldError as exc:
         items += exc.items
     except ValidationError as exc:
-        items += [(tuple(e["loc"]), _message(e)) for e in exc.errors()] + _cross_field_errors(data)
+        items += [(tuple(e["loc"]), _message(e)) for e in exc.errors()] + cross_field_errors(data)
     else:
         if not items:
             return config
