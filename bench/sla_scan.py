@@ -1,6 +1,6 @@
 """Benchmark: one SLA scan over many open tickets of which only some are due, on SQLite.
 
-    python bench/sla_scan.py [--open 100000] [--small 10000] [--due 1000] [--runs 5]
+    python bench/sla_scan.py [--open 100000] [--small 10000] [--due 1000] [--runs 7]
 
 Setup bulk-inserts tickets and their two target clocks with SQLAlchemy Core (urgent priority,
 24x7, marks 50/25/10/0 %): `--due` tickets are 20 minutes old (their first-response 50 % mark
@@ -28,12 +28,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from sqlalchemy import delete, insert, update  # noqa: E402
 
+from chatops.app import build_runtime  # noqa: E402
 from chatops.clock import FixedClock  # noqa: E402
 from chatops.config import validate_config_data  # noqa: E402
-from chatops.delivery.worker import DeliveryWorker  # noqa: E402
-from chatops.sla.expand import WORK  # noqa: E402
-from chatops.sla.service import SlaService  # noqa: E402
-from chatops.tickets.ingest import Ingest  # noqa: E402
+from chatops.environment import Environment  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.models import OutboxMessage, Ticket  # noqa: E402
 from db.models_sla import SlaClock, SlaNudge  # noqa: E402
@@ -101,16 +99,10 @@ class Subject:
         self.open, self.due = open_tickets, due
         self.engine = build(folder / f"sla-{open_tickets}.db", open_tickets, due)
         self.sessions = make_session_factory(self.engine)
-        config = validate_config_data(CONFIG)
-        self.service = SlaService(config)
-        ingest = Ingest(self.sessions, config, FixedClock(NOW), parent_sla=self.service.parent_view)
-
-        def redraw(session: Any, ticket_id: str, team: Any) -> None:
-            ticket = session.get(Ticket, ticket_id)
-            ingest.refresh_parent(session, ticket, team, NOW)
-
-        self.worker = DeliveryWorker(self.sessions, None, None, batch=250,  # type: ignore[arg-type]
-                                     expanders={WORK: lambda s, a: self.service.expand(s, a, redraw, NOW)})
+        # The app as `chatops serve` wires it, on this database, at NOW; its worker only expands.
+        self.runtime = build_runtime(validate_config_data(CONFIG), Environment(),
+                                     clock=FixedClock(NOW), engine=self.engine)
+        self.runtime.worker.batch = 250
         self.times: list[float] = []
         self.outbox: list[float] = []
         self.sent = self.scanned = self.outbox_rows = self.messages = 0
@@ -118,12 +110,12 @@ class Subject:
     def run(self, record: bool = True) -> None:
         restore(self.engine, self.due)
         start = time.perf_counter()
-        result = self.service.scan_due(self.sessions, NOW)
+        result = self.runtime.sla.scan_due(self.sessions, NOW)
         elapsed = time.perf_counter() - start
         with self.sessions() as session:
             self.outbox_rows = session.query(OutboxMessage).count()
         start = time.perf_counter()
-        while self.worker._expand():
+        while self.runtime.worker.expand_deferred():
             pass
         expanded = time.perf_counter() - start
         if record:

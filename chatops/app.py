@@ -15,8 +15,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from chatops.clock import Clock, SystemClock
-from chatops.config import AppConfig, TeamConfig
+from chatops.config import AppConfig
 from chatops.delivery.claims import PACE_INTERVAL
+from chatops.delivery.deferred import DeferredWork
 from chatops.delivery.slack_sender import SlackSender, make_client
 from chatops.delivery.teams_sender import TeamsSender
 from chatops.delivery.wakeup import Wakeup
@@ -25,12 +26,13 @@ from chatops.environment import Environment
 from chatops.metrics import Metrics
 from chatops.ratings.intake import RatingsIntake
 from chatops.runtime import Runtime
-from chatops.sla.expand import WORK as NUDGE_WORK
+from chatops.sla.deferred_nudges import NUDGE
 from chatops.sla.service import SlaService
 from chatops.tickets.group_commit import GroupCommit
-from chatops.tickets.ingest import PARENT, Ingest
+from chatops.tickets.ingest import Ingest
+from chatops.tickets.parent import PARENT, ParentMessage
 from chatops.tickets.schema import MAX_BODY
-from db.models import OutboxMessage, Ticket
+from db.models import OutboxMessage
 from db.session import make_engine, make_session_factory, read_only
 
 log = logging.getLogger("chatops")
@@ -50,22 +52,15 @@ def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = Non
         found = config.team(team)
         return found.teams_webhook_env if found else None
 
-    slack_sender = SlackSender(client, sessions)
-    worker = DeliveryWorker(sessions, slack_sender, TeamsSender(teams_env),
-                            metrics=metrics, wakeup=wakeup, pace=pace)
     sla = SlaService(config)
-    ingest = Ingest(sessions, config, clock, hooks=[sla.on_ticket_event],
-                    parent_sla=sla.parent_view)
-    ingest.hooks.append(RatingsIntake(config))
-
-    def redraw_parent(session: Session, ticket_id: str, team: TeamConfig) -> None:
-        ticket = session.get(Ticket, ticket_id)
-        if ticket is not None:
-            ingest.refresh_parent(session, ticket, team, clock.now())
-
-    slack_sender.renderers[PARENT] = ingest.render_parent
-    worker.expanders[NUDGE_WORK] = lambda session, args: sla.expand(session, args, redraw_parent,
-                                                                    clock.now())
+    ingest = Ingest(sessions, config, clock, hooks=[sla.on_ticket_event, RatingsIntake(config)])
+    parent = ParentMessage(config, clock, parent_sla=sla.parent_view)
+    deferred = DeferredWork()  # the one registry of deferred work, filled here only
+    deferred.register(PARENT, parent.render_deferred)
+    deferred.register(NUDGE, lambda session, args: sla.nudge_messages(
+        session, args, lambda s, ticket: parent.render(s, ticket, update=True), clock.now()))
+    worker = DeliveryWorker(sessions, SlackSender(client, sessions), TeamsSender(teams_env),
+                            metrics=metrics, wakeup=wakeup, pace=pace, deferred=deferred)
     _watch_outbox(metrics, sessions)
     return Runtime(config=config, env=env, clock=clock, engine=engine, sessions=sessions,
                    metrics=metrics, wakeup=wakeup, ingest=ingest, events=GroupCommit(ingest),

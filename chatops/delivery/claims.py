@@ -28,9 +28,6 @@ _CLAIM = (update(_OUTBOX)
           .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.status == "pending",
                  or_(_OUTBOX.c.claimed_until.is_(None), _OUTBOX.c.claimed_until < bindparam("now")))
           .values(claimed_until=bindparam("until"), claimed_by=bindparam("worker")))
-_TAKE = (update(_OUTBOX)
-         .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.status == "pending")
-         .values(status="done", delivered_at=bindparam("now"), attempts=_OUTBOX.c.attempts + 1))
 _HOLD = (update(_PACE)
          .where(_PACE.c.channel == bindparam("b_channel"), _PACE.c.next_at <= bindparam("now"))
          .values(next_at=bindparam("until")))
@@ -119,23 +116,6 @@ def counts(session: Session) -> dict[str, int]:
 def next_retry_at(session: Session) -> datetime | None:
     return session.scalar(select(func.min(OutboxMessage.next_attempt_at))
                           .where(OutboxMessage.status == "pending"))
-
-
-__all__ = ["due_rows", "claim", "reserve_channel", "release_channel", "counts",
-           "next_retry_at", "PACE_INTERVAL", "pending_expansions", "take"]
-
-
-def pending_expansions(session: Session, limit: int) -> list[int]:
-    return list(session.scalars(select(OutboxMessage.id)
-                                .where(OutboxMessage.status == "pending",
-                                       OutboxMessage.transport == INTERNAL)
-                                .order_by(OutboxMessage.id).limit(limit)))
-
-
-def take(session: Session, row_id: int, now: datetime) -> bool:
-    """Compare-and-set an internal row from pending to done: one worker wins it."""
-    result = session.connection().execute(_TAKE, {"row_id": row_id, "now": now})
-    return result.rowcount == 1
 
 
 def recover_dead_claims(session: Session, host: str, now: datetime) -> int:

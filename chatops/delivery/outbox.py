@@ -1,105 +1,144 @@
-"""Writing to the outbox: the only way domain code sends anything to Slack or Teams.
+"""The outbox: every call to Slack or Teams is first a row here, written in the transaction of
+the change that caused it, so a message exists exactly when that change was committed. It is
+the only way domain code sends anything.
 
-Rows are added in the caller's transaction, so a message exists exactly when the state
-change that caused it was committed.
+A `Message` is one row before it is written; the functions below build each kind the app
+sends, and `add` writes them. A *deferred* message (transport `internal`) names a registered
+handler and carries its arguments instead of a call: the delivery worker expands it into the
+real messages (`chatops.delivery.deferred`), so hot paths (a webhook request, the SLA scan)
+write one small row and the rendering happens off them. `Job` is a claimed row, as the
+senders see it.
 """
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import insert
+from sqlalchemy import Row, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from db.models import OutboxMessage
+from domain.recipients import Recipient
 
 POST = "chat.postMessage"
 UPDATE = "chat.update"
 TEAMS = "teams.post"
-EXPAND = "expand"
-RENDER = "render"
-INTERNAL = "internal"  # rows the worker handles itself, without calling out
+DEFER = "defer"  # the method of a deferred row; its target names the handler
+INTERNAL = "internal"  # the transport of deferred rows: the worker handles them itself
 
-_INSERT = insert(OutboxMessage.__table__)
+# What a row is to its ticket's thread or its reader: `parent` posts the ticket's parent
+# message (its ts is remembered), `reply` posts in its thread, `parent_update` rewrites it.
+Role = Literal["parent", "reply", "parent_update", "dm", "dm_update", "teams", "deferred"]
+
+_TABLE = OutboxMessage.__table__
+_INSERT = insert(_TABLE)  # built once: this runs for every accepted event
+_IN_PLACE = (update(_TABLE)
+             .where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.status == "pending",
+                    _TABLE.c.transport == INTERNAL))
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _row(*, stream: str, transport: str, method: str, target: str, payload: dict[str, Any],
-         role: str = "plain", ticket_id: str | None = None) -> dict[str, Any]:
-    # Delivery timing is wall-clock time (not the domain clock): it schedules real retries.
-    now = datetime.now(UTC)
-    return dict(stream=stream, transport=transport, method=method, target=target, role=role,
-                ticket_id=ticket_id, payload=json.dumps(payload, ensure_ascii=False),
-                status="pending", attempts=0, created_at=now, next_attempt_at=now)
+@dataclass(frozen=True)
+class Message:
+    """One outbox row before it is written: a call to make, or deferred work."""
+
+    stream: str  # rows of one stream go strictly in order
+    transport: str  # slack | teams | internal
+    method: str
+    target: str  # channel, user, `email:<address>`, team name, or a deferred handler's name
+    payload: dict[str, Any]
+    role: Role
+    ticket_id: str | None = None
+
+    def columns(self) -> dict[str, Any]:
+        return dict(stream=self.stream, transport=self.transport, method=self.method,
+                    target=self.target, role=self.role, ticket_id=self.ticket_id,
+                    payload=_dumps(self.payload))
 
 
-def _add(session: Session, **row: Any) -> None:
-    # A prebuilt Core insert: this runs for every accepted event; the ORM costs more.
-    session.connection().execute(_INSERT, _row(**row))
+@dataclass(frozen=True)
+class Job:
+    """A claimed row, detached from its session."""
+
+    id: int
+    transport: str
+    method: str
+    target: str
+    role: str
+    ticket_id: str | None
+    payload: str
+    attempts: int
+    created_at: datetime | None = None
+
+    @classmethod
+    def of(cls, row: OutboxMessage | Row[Any]) -> Job:
+        return cls(row.id, row.transport, row.method, row.target, row.role, row.ticket_id,
+                   row.payload, row.attempts, row.created_at)
 
 
 def ticket_stream(ticket_id: str) -> str:
     return f"ticket:{ticket_id}"
 
 
-def post_parent(session: Session, ticket_id: str, channel: str, message: dict[str, Any]) -> None:
+def parent_post(ticket_id: str, channel: str, payload: dict[str, Any]) -> Message:
     """The ticket's parent message; its ts is remembered for the thread."""
-    return _add(session, stream=ticket_stream(ticket_id), transport="slack", method=POST,
-                target=channel, payload=message, role="parent", ticket_id=ticket_id)
+    return Message(ticket_stream(ticket_id), "slack", POST, channel, payload, "parent", ticket_id)
 
 
-def reply_in_thread(session: Session, ticket_id: str, channel: str, message: dict[str, Any]) -> None:
-    return _add(session, stream=ticket_stream(ticket_id), transport="slack", method=POST,
-                target=channel, payload=message, role="reply", ticket_id=ticket_id)
+def thread_reply(ticket_id: str, channel: str, payload: dict[str, Any]) -> Message:
+    return Message(ticket_stream(ticket_id), "slack", POST, channel, payload, "reply", ticket_id)
 
 
-def update_parent(session: Session, ticket_id: str, channel: str, message: dict[str, Any]) -> None:
-    return _add(session, stream=ticket_stream(ticket_id), transport="slack", method=UPDATE,
-                target=channel, payload=message, role="parent_update",
-                ticket_id=ticket_id)
+def parent_update(ticket_id: str, channel: str, payload: dict[str, Any]) -> Message:
+    return Message(ticket_stream(ticket_id), "slack", UPDATE, channel, payload, "parent_update",
+                   ticket_id)
 
 
-def direct_message(session: Session, user: str, message: dict[str, Any]) -> None:
-    """A DM. `user` is a Slack user id, or `email:<address>` resolved at delivery."""
-    return _add(session, stream=f"dm:{user}", transport="slack", method=POST, target=user,
-                payload=message, role="dm")
+def direct_message(to: Recipient, payload: dict[str, Any]) -> Message:
+    """A DM; an email recipient is resolved to a Slack user at delivery."""
+    return Message(f"dm:{to}", "slack", POST, str(to), payload, "dm")
 
 
-def update_direct_message(session: Session, user: str, channel: str, ts: str,
-                          message: dict[str, Any]) -> None:
+def direct_message_update(to: Recipient, channel: str, ts: str, payload: dict[str, Any]) -> Message:
     """Rewrite a DM in place (chat.update): `channel` is its D… id, `ts` the message's ts."""
-    payload = {k: v for k, v in message.items() if k not in ("unfurl_links", "unfurl_media")}
-    return _add(session, stream=f"dm:{user}", transport="slack", method=UPDATE, target=channel,
-                payload={**payload, "ts": ts}, role="dm_update")
+    kept = {k: v for k, v in payload.items() if k not in ("unfurl_links", "unfurl_media")}
+    return Message(f"dm:{to}", "slack", UPDATE, channel, {**kept, "ts": ts}, "dm_update")
 
 
-def teams_card(session: Session, team: str, card: dict[str, Any]) -> None:
+def teams_card(team: str, cards: dict[str, Any]) -> Message:
     """A card for the team's Teams channel (URL taken from its env var at delivery)."""
-    return _add(session, stream=f"teams:{team}", transport="teams", method=TEAMS, target=team,
-                payload=card, role="teams")
+    return Message(f"teams:{team}", "teams", TEAMS, team, cards, "teams")
 
 
-def expand_later(session: Session, work: str, key: str, args: dict[str, Any]) -> None:
-    """Work the delivery worker turns into messages (a registered expander, no network):
-    keeps hot paths such as the SLA scan to one small row per nudge. `key` names the row's
-    own stream, so expansions never wait for one another."""
-    _add(session, stream=f"expand:{key}", transport=INTERNAL, method=EXPAND, target=work,
-         payload=args, role="expand")
+def deferred(handler: str, args: dict[str, Any], *, stream: str,
+             ticket_id: str | None = None) -> Message:
+    """Work for the worker: the handler registered as `handler` turns `args` into messages.
+    The first of them takes this row's place in `stream` (so its order there is kept)."""
+    return Message(stream, INTERNAL, DEFER, handler, args, "deferred", ticket_id)
 
 
-def expand_many(session: Session, work: str, items: list[tuple[str, dict[str, Any]]]) -> None:
-    """`expand_later` for many rows in one executemany."""
-    if not items:
+def add(session: Session, *messages: Message) -> None:
+    """Write rows in the caller's transaction (a prebuilt Core insert: the ORM costs more)."""
+    if not messages:
         return
+    # Delivery timing is wall-clock time (not the domain clock): it schedules real retries.
     now = datetime.now(UTC)
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    session.connection().execute(_INSERT, [
-        dict(stream=f"expand:{key}", transport=INTERNAL, method=EXPAND, target=work,
-             role="expand", ticket_id=None, payload=dumps(args), status="pending", attempts=0,
-             created_at=now, next_attempt_at=now) for key, args in items])
+    rows = [dict(m.columns(), status="pending", attempts=0, created_at=now, next_attempt_at=now)
+            for m in messages]
+    session.connection().execute(_INSERT, rows if len(rows) > 1 else rows[0])
 
 
-def render_later(renderer: str, **args: Any) -> dict[str, Any]:
-    """A payload the worker renders when it sends (a registered renderer, from the state
-    stored then): a parent message always shows the ticket as it is at delivery."""
-    return {RENDER: renderer, "args": args}
+def put_in_place(session: Session, row_id: int, message: Message) -> bool:
+    """A pending deferred row becomes `message`, keeping its id (compare-and-set: false when
+    another worker expanded it first)."""
+    done = session.connection().execute(_IN_PLACE, dict(message.columns(), b_id=row_id))
+    return done.rowcount == 1
+
+
+def settle_deferred(session: Session, row_id: int, status: str, reason: str) -> bool:
+    """A deferred row that sends nothing (`skipped`) or whose handler failed (`failed`)."""
+    done = session.connection().execute(_IN_PLACE, dict(b_id=row_id, status=status,
+                                                        last_error=reason[:500]))
+    return done.rowcount == 1

@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
@@ -15,33 +12,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from blocks.text import resolve_user_tokens, user_tokens
 from chatops.delivery.directory import LookupFailed, UserDirectory
 from chatops.delivery.errors import Outcome, classify_slack_error, transient
-from chatops.delivery.outbox import RENDER
-from db.models import OutboxMessage, SlackThread
+from chatops.delivery.outbox import Job
+from db.models import SlackThread
 from db.session import read_only
+from domain.recipients import Recipient
 
 log = logging.getLogger("chatops.delivery")
 
 UPDATE_ONLY_DROP = ("unfurl_links", "unfurl_media", "reply_broadcast")
-
-
-@dataclass(frozen=True)
-class Job:
-    """A claimed row, detached from its session."""
-
-    id: int
-    transport: str
-    method: str
-    target: str
-    role: str
-    ticket_id: str | None
-    payload: str
-    attempts: int
-    created_at: datetime | None = None
-
-    @classmethod
-    def of(cls, row: OutboxMessage) -> Job:
-        return cls(row.id, row.transport, row.method, row.target, row.role, row.ticket_id,
-                   row.payload, row.attempts, row.created_at)
 
 
 def make_client(token: str, base_url: str) -> WebClient:
@@ -54,31 +32,22 @@ class SlackSender:
         self.client = client
         self.sessions = sessions
         self.directory = UserDirectory(client, sessions)
-        # name -> (session, args) -> message, for payloads made with outbox.render_later
-        self.renderers: dict[str, Callable[[Session, dict[str, Any]], dict[str, Any] | None]] = {}
 
     def send(self, job: Job) -> Outcome:
         body = job.payload
-        if body.startswith('{"render"'):
-            payload = json.loads(body)
-            if payload[RENDER] not in self.renderers:
-                return Outcome("permanent", f"no renderer named {payload[RENDER]!r}")
-            rendered = self._render(payload)
-            if rendered is None:
-                return Outcome("skipped", "nothing to render any more")
-            body = json.dumps(rendered, ensure_ascii=False)
         emails = set(user_tokens(body))
         target = job.target
-        if target.startswith("email:"):
-            emails.add(target[len("email:"):])
+        to = Recipient.parse(target) if job.role == "dm" else None
+        if to is not None and to.email is not None:
+            emails.add(to.email)
         try:
             users = self.directory.resolve(emails, job.attempts) if emails else {}
         except LookupFailed as exc:
             return exc.outcome
-        if target.startswith("email:"):
-            user_id = users.get(target[len("email:"):])
+        if to is not None and to.email is not None:
+            user_id = users.get(to.email)
             if not user_id:
-                return Outcome("skipped", f"no Slack user for {target[6:]}")
+                return Outcome("skipped", f"no Slack user for {to.email}")
             target = user_id
         args: dict[str, Any] = json.loads(resolve_user_tokens(body, users) if emails else body)
         if job.role in ("reply", "parent_update"):
@@ -94,11 +63,6 @@ class SlackSender:
         else:
             args["channel"] = target
         return self._call(job, args)
-
-    def _render(self, payload: dict[str, Any]) -> dict[str, Any] | None:
-        renderer = self.renderers[payload[RENDER]]
-        with self.sessions() as session:
-            return renderer(read_only(session), payload["args"])
 
     def _thread(self, ticket_id: str | None) -> SlackThread | None:
         if ticket_id is None:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 import requests
 
 from chatops.delivery.errors import Outcome, backoff, transient
-from chatops.delivery.slack_sender import Job
+from chatops.delivery.outbox import Job
 
 TIMEOUT_SECONDS = 5  # Teams runs in its own delivery thread; a hung endpoint only holds Teams
 

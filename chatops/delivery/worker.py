@@ -1,24 +1,23 @@
 """The delivery worker: claims due outbox rows, sends them, records what happened."""
 from __future__ import annotations
 
-import json
 import logging
 import os
 import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, or_, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from chatops.delivery import claims
+from chatops.delivery import claims, outbox
+from chatops.delivery.deferred import DeferredWork
 from chatops.delivery.errors import Outcome, transient
-from chatops.delivery.outbox import POST
-from chatops.delivery.slack_sender import Job, SlackSender
+from chatops.delivery.outbox import POST, Job
+from chatops.delivery.slack_sender import SlackSender
 from chatops.delivery.teams_sender import TeamsSender
 from chatops.delivery.wakeup import Wakeup
 from chatops.metrics import Metrics
@@ -27,10 +26,6 @@ from db.session import read_only
 from db.upsert import remember_thread
 
 log = logging.getLogger("chatops.delivery")
-
-# Turns one internal row's arguments into outbox rows, inside the worker's transaction.
-Expander = Callable[[Session, dict[str, Any]], object]
-
 
 class Sender(Protocol):
     def send(self, job: Job) -> Outcome: ...
@@ -63,27 +58,27 @@ class DeliveryWorker:
     def __init__(self, sessions: sessionmaker[Session], slack: SlackSender, teams: TeamsSender,
                  metrics: Metrics | None = None, wakeup: Wakeup | None = None,
                  batch: int = 50, pace: timedelta = claims.PACE_INTERVAL,
-                 expanders: dict[str, Expander] | None = None) -> None:
+                 deferred: DeferredWork | None = None) -> None:
         self.sessions = sessions
         self.senders: dict[str, Sender] = {"slack": slack, "teams": teams}
         self.metrics = metrics or Metrics()
         self.wakeup = wakeup or Wakeup()
         self.batch = batch
         self.pace = pace  # gap between two posts to one channel
-        self.expanders: dict[str, Expander] = dict(expanders or {})
+        self.deferred = deferred or DeferredWork()  # its handlers are registered by chatops.app
         self.host = socket.gethostname()
         self.name = f"{self.host}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self._recovered = False
 
     # -- one pass -------------------------------------------------------------------------
     def run_once(self, transport: str | None = None) -> int:
-        """Expand internal work, claim what is due (of one transport, or all), send it;
+        """Expand deferred rows, claim what is due (of one transport, or all), send it;
         returns rows handled."""
         if not self._recovered:
             self._recover()
-        # Both loops expand (take() is compare-and-set): a hung Slack pass must not keep
+        # Both loops expand (exactly once: compare-and-set): a hung Slack pass must not keep
         # Teams cards from being written.
-        expanded = self._expand()
+        expanded = self.expand_deferred()
         jobs = self._claim(transport)
         started = time.monotonic()
         for job in jobs:
@@ -107,30 +102,22 @@ class DeliveryWorker:
         if freed:
             log.warning("freed %d outbox row(s) claimed by a worker that died", freed)
 
-    def _expand(self) -> int:
-        """Turn internal rows into real outbox rows, each in a savepoint of one transaction."""
+    def expand_deferred(self) -> int:
+        """Turn pending deferred rows into the messages to send, each in a savepoint of one
+        transaction; returns how many were expanded."""
         with self.sessions() as session:
-            ids = claims.pending_expansions(read_only(session), self.batch * 4)
+            ids = self.deferred.pending(read_only(session), self.batch * 4)
         if not ids:
             return 0
-        now = _utcnow()
         done = 0
         with self.sessions.begin() as session:
             for row_id in ids:
-                if not claims.take(session, row_id, now):
-                    continue  # another worker expanded it
-                row = session.get(OutboxMessage, row_id)
-                assert row is not None
-                expander = self.expanders.get(row.target)
                 try:
-                    if expander is None:
-                        raise LookupError(f"no expander named {row.target!r}")
                     with session.begin_nested():
-                        expander(session, json.loads(row.payload))
-                    done += 1
+                        done += self.deferred.expand(session, row_id)
                 except Exception as exc:  # a bug must not stop every other delivery
-                    log.exception("outbox #%d: expanding %s failed", row_id, row.target)
-                    row.status, row.last_error = "failed", f"{type(exc).__name__}: {exc}"[:500]
+                    log.exception("outbox #%d: expanding deferred work failed", row_id)
+                    outbox.settle_deferred(session, row_id, "failed", f"{type(exc).__name__}: {exc}")
         return done
 
     def _claim(self, transport: str | None = None) -> list[Job]:

@@ -7,19 +7,6 @@ from db.models import Ticket
 from db.models_people import Rating, RatingFollowUp
 
 
-def agent_target(email: str | None, agents: dict[str, str]) -> str | None:
-    """Where the agent's DM goes: the team's `agents` map, else `email:<addr>`, else nowhere."""
-    if not email:
-        return None
-    address = email.strip().lower()
-    if address in agents:
-        return agents[address]
-    # An address delivery could never resolve ("bob", "x y@z") means: no DM, shown by name.
-    if "@" not in address or any(c.isspace() for c in address):
-        return None
-    return f"email:{address}"
-
-
 def rating_card(rating: Rating, ticket: Ticket | None, agents: dict[str, str],
                 follow_up: RatingFollowUp | None = None) -> RatingCard:
     return RatingCard(

@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 
 from blocks import ratings as rating_blocks
 from chatops.config import AppConfig
-from chatops.ratings.cards import agent_target, rating_card
+from chatops.ratings.cards import rating_card
 from chatops.ratings.mailbox import RatingMailbox
 from chatops.team_settings import leads_of, visibility_of
 from chatops.tickets.schema import HelpdeskEvent
 from db.models import Ticket
 from db.models_people import Rating, RatingNotice
 from domain.ratings import score_of
+from domain.recipients import Recipient
 
 log = logging.getLogger("chatops.ratings")
 
@@ -53,7 +54,8 @@ def receive_rating(session: Session, config: AppConfig, ticket: Ticket, event: H
                                else (ticket.assignee_name, ticket.assignee_email))
     mode = visibility_of(session, config, team.name)
     leads = list(dict.fromkeys(leads_of(session, config, team.name)))
-    target = agent_target(agent_email, team.agents)
+    agent = Recipient.of_agent(agent_email, team.agents)
+    target = str(agent) if agent is not None else None  # stored: the DM may wait (after_review)
     rating = Rating(rating_id=r.id, event_id=event.id, ticket_id=ticket.id, team=team.name,
                     score=score.value, negative=score.negative, comment=r.comment,
                     agent_name=agent_name, agent_email=agent_email, agent_target=target,

@@ -1,7 +1,8 @@
 """Where a nudge goes: one small interface, a Slack and a Teams implementation behind it.
 
-Both only write outbox rows in the scan's transaction; the delivery worker sends them, so
-retries, pacing and outages behave the same for Slack and Teams.
+Both only return outbox messages (the worker writes them when it expands a nudge's deferred
+row) and sends them like any other, so retries, pacing and outages behave the same for Slack
+and Teams.
 """
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from blocks.teams import nudge_cards
 from chatops.config import AppConfig, TeamConfig
 from chatops.delivery import outbox
 from chatops.team_settings import leads_of
+from domain.recipients import Recipient
 
 
 class Notifier(Protocol):
-    def nudge(self, session: Session, team: TeamConfig, nudge: sla_blocks.Nudge) -> None: ...
+    def messages(self, session: Session, team: TeamConfig,
+                 nudge: sla_blocks.Nudge) -> list[outbox.Message]: ...
 
 
 class SlackNotifier:
@@ -28,22 +31,25 @@ class SlackNotifier:
         self.thread = thread
         self.assignee_dm = assignee_dm
 
-    def nudge(self, session: Session, team: TeamConfig, nudge: sla_blocks.Nudge) -> None:
+    def messages(self, session: Session, team: TeamConfig,
+                 nudge: sla_blocks.Nudge) -> list[outbox.Message]:
+        messages = []
         if self.thread:
-            outbox.reply_in_thread(session, nudge.ticket_id, team.channel,
-                                   sla_blocks.nudge_reply(nudge))
+            messages.append(outbox.thread_reply(nudge.ticket_id, team.channel,
+                                                sla_blocks.nudge_reply(nudge)))
         person = nudge.assignee
-        if self.assignee_dm and person is not None and (person.user_id or person.email):
-            user = person.user_id or f"email:{(person.email or '').lower()}"
-            outbox.direct_message(session, user, sla_blocks.assignee_dm(nudge))
+        assignee = Recipient.of(person.user_id, person.email) if person is not None else None
+        if self.assignee_dm and assignee is not None:
+            messages.append(outbox.direct_message(assignee, sla_blocks.assignee_dm(nudge)))
         if nudge.breach:
-            for lead in leads_of(session, self.config, team.name):
-                outbox.direct_message(session, lead, sla_blocks.lead_breach_dm(nudge))
+            messages += [outbox.direct_message(Recipient.user(lead), sla_blocks.lead_breach_dm(nudge))
+                         for lead in leads_of(session, self.config, team.name)]
+        return messages
 
 
 class TeamsNotifier:
     """The same nudge as a card in the team's Teams channel, when it has one."""
 
-    def nudge(self, session: Session, team: TeamConfig, nudge: sla_blocks.Nudge) -> None:
-        if team.teams_webhook_env:
-            outbox.teams_card(session, team.name, nudge_cards(nudge))
+    def messages(self, session: Session, team: TeamConfig,
+                 nudge: sla_blocks.Nudge) -> list[outbox.Message]:
+        return [outbox.teams_card(team.name, nudge_cards(nudge))] if team.teams_webhook_env else []

@@ -7,8 +7,8 @@ schedulers running by accident (or a restart mid-scan) never send a nudge twice.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,9 +20,8 @@ from blocks.sla import Nudge
 from chatops.config import AppConfig, TeamConfig
 from chatops.delivery import outbox
 from chatops.sla import targets as t
-from chatops.sla.clocks import clocks_of, target_clock
-from chatops.sla.expand import WORK, nudge_args, nudge_of
-from chatops.sla.notifiers import Notifier
+from chatops.sla.clocks import target_clock
+from chatops.sla.deferred_nudges import nudge_later
 from chatops.sla.parent import TargetView
 from chatops.sla.rules import SlaRules
 from chatops.tickets.cards import agent_person
@@ -50,8 +49,6 @@ _RECORD = {
         _NUDGES.c.ticket_id, _NUDGES.c.target, _NUDGES.c.mark)
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
 }
-# Redraws a ticket's parent from its stored state: (session, ticket id, team).
-ParentRedraw = Callable[[Session, str, TeamConfig], None]
 _RECHECK = timedelta(seconds=1)  # float edge: a "next" mark not strictly in the future
 
 
@@ -100,8 +97,7 @@ def _plan(row: Any, rules: SlaRules, now: datetime) -> _Due:
                 next_at)
 
 
-def scan_batch(session: Session, config: AppConfig, rules: SlaRules,
-               notifiers: Sequence[Notifier], now: datetime, limit: int = 1000,
+def scan_batch(session: Session, config: AppConfig, rules: SlaRules, now: datetime, limit: int = 1000,
                on_sent: Callable[[Nudge], None] | None = None) -> ScanResult:
     """One transaction's worth: at most `limit` due clocks."""
     rows = session.execute(_locking(session), {"now": now, "limit": limit}).all()
@@ -120,7 +116,7 @@ def scan_batch(session: Session, config: AppConfig, rules: SlaRules,
                              "t_next": d.next_at, "t_floor": d.view.mark_floor} for d in dues])
     teams: dict[str | None, tuple[TeamConfig, str]] = {}
     redrawn: set[str] = set()
-    work: list[tuple[str, dict[str, Any]]] = []
+    work: list[outbox.Message] = []
     for d in dues:
         if d.most is None or d.view.seen is None:
             continue
@@ -139,37 +135,10 @@ def scan_batch(session: Session, config: AppConfig, rules: SlaRules,
         # The parent's colour and due lines follow: redrawn once per ticket, at expansion.
         redraw = row.ticket_id not in redrawn
         redrawn.add(row.ticket_id)
-        work.append((f"{row.ticket_id}:{row.target}:{mark.key}",
-                     nudge_args(nudge, team.name, redraw)))
+        work.append(nudge_later(nudge, team.name, redraw))
         result.sent += 1
         result.marks.append("breach" if mark.breach else f"{mark.fraction:.0%}")
         if on_sent is not None:
             on_sent(nudge)
-    outbox.expand_many(session, WORK, work)
+    outbox.add(session, *work)
     return result
-
-
-def expand_nudge(session: Session, config: AppConfig, rules: SlaRules,
-                 notifiers: Sequence[Notifier], args: dict[str, Any], parent: ParentRedraw,
-                 now: datetime) -> bool:
-    """The delivery worker's half: the nudge's messages, and the parent redrawn.
-
-    The target is looked at again first: if it was met or paused since the scan (an agent
-    answered a moment later), or the mark is no longer crossed (a priority change gave it
-    more time), nothing is sent. Returns whether the nudge went out."""
-    nudge = nudge_of(args)
-    team = config.team_for(args["team"])
-    session.get(Ticket, nudge.ticket_id, with_for_update=True)  # wait for a concurrent event
-    row = clocks_of(session, nudge.ticket_id).get(nudge.target)
-    sent = False
-    if row is not None:
-        seen = t.status(target_clock(row), rules.calendar(row.calendar), now)
-        crossed = t.crossed_marks(seen.fraction_left, [nudge.mark])
-        if seen.state in ("running", "breached") and crossed:
-            nudge = replace(nudge, due_at=seen.due_at, remaining=seen.remaining)
-            for notifier in notifiers:
-                notifier.nudge(session, team, nudge)
-            sent = True
-    if args["redraw"]:
-        parent(session, nudge.ticket_id, team)
-    return sent

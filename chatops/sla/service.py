@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from blocks.sla import Nudge
 from chatops.config import AppConfig
+from chatops.delivery import outbox
 from chatops.sla.clocks import clocks_of, sync_ticket
+from chatops.sla.deferred_nudges import ParentRedraw, expand_nudge
 from chatops.sla.notifiers import Notifier, SlackNotifier, TeamsNotifier
 from chatops.sla.parent import TargetView, parent_sla
 from chatops.sla.rules import SlaRules
-from chatops.sla.scan import ParentRedraw, ScanResult, expand_nudge, scan_batch
+from chatops.sla.scan import ScanResult, scan_batch
 from db.models import Ticket
 
 log = logging.getLogger("chatops.sla")
@@ -48,18 +50,17 @@ class SlaService:
         return parent_sla(views, self.rules, now, self.config.team_timezone(team))
 
     # -- the delivery worker's half of a nudge -----------------------------------------
-    def expand(self, session: Session, args: dict[str, Any], parent: ParentRedraw,
-               now: datetime) -> bool:
-        """Write the messages of one nudge the scan recorded (see chatops/sla/expand.py),
+    def nudge_messages(self, session: Session, args: dict[str, Any], redraw: ParentRedraw,
+                       now: datetime) -> list[outbox.Message]:
+        """The messages of one nudge the scan recorded (chatops/sla/deferred_nudges.py),
         unless its target was met or paused in the meantime."""
-        return expand_nudge(session, self.config, self.rules, self.notifiers, args, parent, now)
+        return expand_nudge(session, self.config, self.rules, self.notifiers, args, redraw, now)
 
     # -- the scheduled scan --------------------------------------------------------------
     def scan(self, session: Session, now: datetime, limit: int | None = None,
              on_sent: Callable[[Nudge], None] | None = None) -> ScanResult:
         """One batch in the caller's transaction."""
-        return scan_batch(session, self.config, self.rules, self.notifiers, now,
-                          limit or self.batch, on_sent)
+        return scan_batch(session, self.config, self.rules, now, limit or self.batch, on_sent)
 
     def scan_due(self, sessions: sessionmaker[Session], now: datetime,
                  on_sent: Callable[[Nudge], None] | None = None) -> ScanResult:

@@ -5,7 +5,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +15,7 @@ from chatops.clock import Clock
 from chatops.config import AppConfig, TeamConfig
 from chatops.delivery import outbox
 from chatops.tickets.cards import agent_person, ticket_card
+from chatops.tickets.parent import post_later, redraw_later
 from chatops.tickets.schema import HelpdeskEvent
 from chatops.tickets.snapshot import apply_snapshot, insert_new_ticket, new_ticket
 from db.models import Ticket
@@ -23,14 +23,11 @@ from db.upsert import record_event_once
 
 log = logging.getLogger("chatops.ingest")
 
-PARENT = "ticket.parent"  # renderer name of the parent message
 _EXISTS = select(Ticket.__table__.c.id).where(Ticket.__table__.c.id == bindparam("id"))
 
 # Called inside the event's transaction after the ticket changed: (session, ticket, event, now).
 # Returns True when the parent message should be redrawn (e.g. a due time moved).
 TicketHook = Callable[[Session, Ticket, HelpdeskEvent, datetime], bool]
-# What the SLA engine adds to the parent: (due lines, colour or None) at `now`.
-ParentSla = Callable[[Session, Ticket, datetime], tuple[list[str], str | None]]
 
 
 @dataclass(frozen=True)
@@ -43,13 +40,11 @@ class Ingest:
     """Stores each event once and turns it into ticket state and outbox rows."""
 
     def __init__(self, sessions: sessionmaker[Session], config: AppConfig, clock: Clock,
-                 hooks: list[TicketHook] | None = None,
-                 parent_sla: ParentSla | None = None) -> None:
+                 hooks: list[TicketHook] | None = None) -> None:
         self.sessions = sessions
         self.config = config
         self.clock = clock
         self.hooks = hooks or []
-        self.parent_sla = parent_sla
 
     def handle(self, event: HelpdeskEvent) -> IngestResult:
         for attempt in range(5):
@@ -87,68 +82,41 @@ class Ingest:
         first = ticket is None
         if ticket is None:
             ticket = new_ticket(event, team.name)
-            self._comment(session, ticket, team, event, now)
+            _meet_first_response(ticket, event)
             insert_new_ticket(session, ticket)
             changes: list[dict] = []
             before = None
         else:
             before = ticket_card(ticket, team.agents)
             changes = apply_snapshot(ticket, event, team.agents)
-            self._comment(session, ticket, team, event, now)
+            _meet_first_response(ticket, event)
         redraw = False
         for hook in self.hooks:
             redraw = hook(session, ticket, event, now) or redraw
-        if first:
-            self._first_sighting(session, ticket, team, now)
-        for message in changes:
-            outbox.reply_in_thread(session, ticket.id, team.channel, message)
+        messages = [post_later(ticket.id)] if first else []
+        messages += [outbox.thread_reply(ticket.id, team.channel, reply) for reply in changes]
         if event.comment is not None and event.type == "ticket.commented":
-            self._comment_reply(session, ticket, team, event, now)
+            messages.append(self._comment_reply(ticket, team, event))
         if not first and (redraw or ticket_card(ticket, team.agents) != before):
-            self.refresh_parent(session, ticket, team, now)
+            messages.append(redraw_later(ticket.id))
+        outbox.add(session, *messages)
         log.info("event %s (%s) for ticket %s: %d thread replies", event.id, event.type,
                  ticket.id, len(changes) + (1 if event.comment else 0))
         return IngestResult(duplicate=False, ticket_id=ticket.id)
 
-    def _first_sighting(self, session: Session, ticket: Ticket, team: TeamConfig,
-                        now: datetime) -> None:
-        outbox.post_parent(session, ticket.id, team.channel,
-                           outbox.render_later(PARENT, ticket_id=ticket.id))
-
-    def _comment(self, session: Session, ticket: Ticket, team: TeamConfig,
-                 event: HelpdeskEvent, now: datetime) -> None:
-        """A public agent comment meets the first-response target."""
-        c = event.comment
-        if event.type != "ticket.commented" or c is None:
-            return
-        if c.public and c.author_role == "agent":
-            if ticket.first_response_at is None or event.occurred_at < ticket.first_response_at:
-                ticket.first_response_at = event.occurred_at
-
-    def _comment_reply(self, session: Session, ticket: Ticket, team: TeamConfig,
-                       event: HelpdeskEvent, now: datetime) -> None:
+    def _comment_reply(self, ticket: Ticket, team: TeamConfig, event: HelpdeskEvent) -> outbox.Message:
         c = event.comment
         assert c is not None
         author = agent_person(c.author.name, c.author.email, team.agents)
         message = ticket_blocks.comment_reply(author, c.public, c.body)  # type: ignore[arg-type]
-        outbox.reply_in_thread(session, ticket.id, team.channel, message)
+        return outbox.thread_reply(ticket.id, team.channel, message)
 
-    def card(self, session: Session, ticket: Ticket, team: TeamConfig) -> ticket_blocks.TicketCard:
-        """The parent's content, with the SLA engine's due lines and colour when wired."""
-        if self.parent_sla is None:
-            return ticket_card(ticket, team.agents)
-        due_lines, colour = self.parent_sla(session, ticket, self.clock.now())
-        return ticket_card(ticket, team.agents, due_lines, colour)
 
-    def refresh_parent(self, session: Session, ticket: Ticket, team: TeamConfig,
-                       now: datetime) -> None:
-        outbox.update_parent(session, ticket.id, team.channel,
-                             outbox.render_later(PARENT, ticket_id=ticket.id))
-
-    def render_parent(self, session: Session, args: dict[str, Any]) -> dict[str, Any] | None:
-        """The parent message as the ticket stands now (the worker calls this at sending)."""
-        ticket = session.get(Ticket, args["ticket_id"])
-        if ticket is None:
-            return None
-        team = self.config.team_for(ticket.team)
-        return ticket_blocks.parent_message(self.card(session, ticket, team))
+def _meet_first_response(ticket: Ticket, event: HelpdeskEvent) -> None:
+    """A public agent comment meets the first-response target (the earliest one wins)."""
+    c = event.comment
+    if event.type != "ticket.commented" or c is None:
+        return
+    if c.public and c.author_role == "agent":
+        if ticket.first_response_at is None or event.occurred_at < ticket.first_response_at:
+            ticket.first_response_at = event.occurred_at

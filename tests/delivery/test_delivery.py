@@ -90,10 +90,11 @@ def test_workers_side_by_side_never_double_post(make_harness: Any) -> None:
 
 def test_dm_to_unknown_email_is_skipped_not_retried(app: Harness) -> None:
     from chatops.delivery import outbox
+    from domain.recipients import Recipient
 
     with app.rt.sessions.begin() as session:
-        outbox.direct_message(session, "email:nobody@nowhere.example",
-                              {"text": "hi", "blocks": []})
+        outbox.add(session, outbox.direct_message(Recipient.by_email("nobody@nowhere.example"),
+                                                  {"text": "hi", "blocks": []}))
     assert app.deliver() == 0
     [row] = app.rows(OutboxMessage)
     assert row.status == "skipped" and "nobody@nowhere.example" in (row.last_error or "")
@@ -120,6 +121,7 @@ def test_claims_of_a_dead_worker_on_this_host_are_freed_at_start(app: Harness) -
     from chatops.delivery import claims
 
     app.post_event(event())
+    assert app.rt.worker.expand_deferred() == 1  # the parent post is rendered, then claimed
     later = datetime.now(UTC) + timedelta(seconds=60)
     with app.rt.sessions.begin() as session:
         session.execute(update(OutboxMessage).values(
@@ -143,7 +145,7 @@ def test_a_worker_whose_claim_lapsed_does_not_record_over_the_new_owner(app: Har
     from sqlalchemy import update
 
     from chatops.delivery.errors import Outcome
-    from chatops.delivery.slack_sender import Job
+    from chatops.delivery.outbox import Job
 
     app.post_event(event())
     [row] = app.rows(OutboxMessage)

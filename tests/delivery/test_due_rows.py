@@ -27,10 +27,10 @@ def add(app: Harness, write) -> None:  # type: ignore[no-untyped-def]
 def test_one_post_per_channel_but_every_update(app: Harness) -> None:
     def write(session):  # type: ignore[no-untyped-def]
         for n in range(3):  # three new tickets in one channel: three posts
-            outbox.post_parent(session, f"t{n}", "C1", MSG)
+            outbox.add(session, outbox.parent_post(f"t{n}", "C1", MSG))
         for n in range(3, 6):  # three parents to redraw, one per ticket
-            outbox.update_parent(session, f"t{n}", "C1", MSG)
-        outbox.post_parent(session, "t9", "C2", MSG)
+            outbox.add(session, outbox.parent_update(f"t{n}", "C1", MSG))
+        outbox.add(session, outbox.parent_post("t9", "C2", MSG))
     add(app, write)
     assert due(app) == [("chat.postMessage", "C1", "ticket:t0")] + [
         ("chat.update", "C1", f"ticket:t{n}") for n in range(3, 6)] + [
@@ -39,9 +39,9 @@ def test_one_post_per_channel_but_every_update(app: Harness) -> None:
 
 def test_a_paced_channel_waits_and_others_go(app: Harness) -> None:
     def write(session):  # type: ignore[no-untyped-def]
-        outbox.post_parent(session, "t0", "C1", MSG)
-        outbox.post_parent(session, "t1", "C2", MSG)
-        outbox.update_parent(session, "t2", "C1", MSG)
+        outbox.add(session, outbox.parent_post("t0", "C1", MSG))
+        outbox.add(session, outbox.parent_post("t1", "C2", MSG))
+        outbox.add(session, outbox.parent_update("t2", "C1", MSG))
         session.add(ChannelPace(channel="C1", next_at=NOW + timedelta(seconds=1)))
     add(app, write)
     assert due(app) == [("chat.postMessage", "C2", "ticket:t1"),
@@ -51,9 +51,9 @@ def test_a_paced_channel_waits_and_others_go(app: Harness) -> None:
 def test_a_thread_waits_for_its_earlier_rows_and_a_retry_blocks_only_its_thread(
         app: Harness) -> None:
     def write(session):  # type: ignore[no-untyped-def]
-        outbox.post_parent(session, "t0", "C1", MSG)
-        outbox.reply_in_thread(session, "t0", "C1", MSG)
-        outbox.post_parent(session, "t1", "C1", MSG)
+        outbox.add(session, outbox.parent_post("t0", "C1", MSG))
+        outbox.add(session, outbox.thread_reply("t0", "C1", MSG))
+        outbox.add(session, outbox.parent_post("t1", "C1", MSG))
     add(app, write)
     with app.rt.sessions.begin() as session:  # t0's parent failed and waits for its retry
         first = min(r.id for r in session.query(OutboxMessage))
@@ -65,8 +65,8 @@ def test_a_thread_waits_for_its_earlier_rows_and_a_retry_blocks_only_its_thread(
 
 def test_the_same_target_name_on_two_transports_is_two_targets(app: Harness) -> None:
     def write(session):  # type: ignore[no-untyped-def]
-        outbox.post_parent(session, "t0", "support", MSG)
-        outbox.teams_card(session, "support", {"adaptive": {}, "legacy": {}})
+        outbox.add(session, outbox.parent_post("t0", "support", MSG))
+        outbox.add(session, outbox.teams_card("support", {"adaptive": {}, "legacy": {}}))
     add(app, write)
     assert sorted(due(app)) == [("chat.postMessage", "support", "ticket:t0"),
                                 ("teams.post", "support", "teams:support")]

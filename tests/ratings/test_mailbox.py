@@ -52,4 +52,4 @@ def test_only_the_mailbox_uses_the_outbox_in_the_ratings_package() -> None:
     calls = {node.func.attr for node in ast.walk(ast.parse(source))
              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
              and isinstance(node.func.value, ast.Name) and node.func.value.id == "outbox"}
-    assert calls == {"direct_message", "update_direct_message"}
+    assert calls == {"add", "direct_message", "direct_message_update"}  # DMs, nothing else
