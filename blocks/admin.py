@@ -6,7 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from blocks.dates import slack_date
+from blocks.slash_answers import usage
 from blocks.text import SECTION_TEXT_MAX, safe
+from domain.ratings import VISIBILITIES
 from domain.slack_ids import is_user_id
 
 Message = dict[str, Any]
@@ -73,15 +75,16 @@ def refusal(verb: str, command: str, admins: list[str]) -> Message:
                   f"changed.{who}")
 
 
-def help_message(command: str, usage: dict[str, str], modes: tuple[str, ...]) -> Message:
+def help_message(command: str) -> Message:
+    use = usage(command)
     lines = [
-        f"{usage['help']} – this help",
-        f"{usage['settings']} – each team's settings and where they come from",
-        f"{usage['audit']} – the latest settings changes",
-        f"{usage['visibility']} – what agents see of their ratings (admins); modes: "
-        + ", ".join(f"`{m}`" for m in modes),
-        f"{usage['leads']} – who gets the team's ratings (admins)",
-        f"{usage['review']} – post the team's weekly review now (admins)",
+        f"{use['help']} – this help",
+        f"{use['settings']} – each team's settings and where they come from",
+        f"{use['audit']} – the latest settings changes",
+        f"{use['visibility']} – what agents see of their ratings (admins); modes: "
+        + ", ".join(f"`{m}`" for m in VISIBILITIES),
+        f"{use['leads']} – who gets the team's ratings (admins)",
+        f"{use['review']} – post the team's weekly review now (admins)",
     ]
     return {"text": f"{command}: help",
             "blocks": [_section(f"*{command}* – support ChatOps settings"),

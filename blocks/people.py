@@ -7,13 +7,13 @@ from blocks.text import safe, user_token
 
 
 @dataclass(frozen=True)
-class Person:
+class PersonView:
     name: str
     email: str | None = None
     user_id: str | None = None  # known Slack user (e.g. from the team's `agents` map)
 
 
-def mention(person: Person | None, *, nobody: str = "_unassigned_") -> str:
+def mention(person: PersonView | None, *, nobody: str = "_unassigned_") -> str:
     """`<@U…>` if known; a token the worker resolves by email; else the escaped name."""
     if person is None:
         return nobody

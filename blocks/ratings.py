@@ -8,7 +8,7 @@ from typing import Any
 from blocks import colours
 from blocks.dates import slack_date
 from blocks.ids import ActionId
-from blocks.people import Person, mention
+from blocks.people import PersonView, mention
 from blocks.text import FIELD_TEXT_MAX, SECTION_TEXT_MAX, safe, safe_url
 from domain.ratings import POSITIVE_SCORES
 
@@ -20,7 +20,7 @@ MAX_REVIEW_ITEMS = 40  # an after-review digest stays under Slack's 50 blocks
 
 
 @dataclass(frozen=True)
-class RatingCard:
+class RatingView:
     """What a rating DM shows. Plain data: blocks never see the database."""
 
     key: int  # our id of the rating: the `Followed up` button's value
@@ -30,7 +30,7 @@ class RatingCard:
     score: str  # good | neutral | bad | 1 … 5
     negative: bool
     comment: str | None
-    agent: Person | None
+    agent: PersonView | None
     followed_up_by: str | None = None  # Slack user id
     followed_up_at: datetime | None = None
 
@@ -43,11 +43,11 @@ def score_label(score: str) -> str:
     return LABELS.get(score, safe(score, 20))
 
 
-def _ticket(card: RatingCard) -> str:
+def _ticket(card: RatingView) -> str:
     return f"#{safe(card.ticket_id, 200)} {safe(card.subject, 500)}"
 
 
-def _colour(card: RatingCard) -> str:
+def _colour(card: RatingView) -> str:
     if card.negative:
         return colours.RATING_NEGATIVE
     if card.score in POSITIVE_SCORES:
@@ -55,12 +55,12 @@ def _colour(card: RatingCard) -> str:
     return colours.RATING_NEUTRAL
 
 
-def _comment(card: RatingCard) -> dict[str, Any]:
+def _comment(card: RatingView) -> dict[str, Any]:
     text = safe(card.comment, SECTION_TEXT_MAX - 20) if card.comment else "_No comment_"
     return {"type": "section", "text": {"type": "mrkdwn", "text": f"*Comment*\n{text}"}}
 
 
-def _open_ticket(card: RatingCard) -> list[dict[str, Any]]:
+def _open_ticket(card: RatingView) -> list[dict[str, Any]]:
     url = safe_url(card.url)
     if not url:
         return []
@@ -73,7 +73,7 @@ def _wrap(text: str, colour: str, blocks: list[dict[str, Any]]) -> Message:
             "unfurl_links": False, "unfurl_media": False}
 
 
-def lead_dm(card: RatingCard) -> Message:
+def lead_dm(card: RatingView) -> Message:
     """The DM every lead of the team gets: score, comment, agent, ticket link."""
     head = (":rotating_light: *Negative customer rating*" if card.negative
             else ":star: *Customer rating*")
@@ -102,7 +102,7 @@ def lead_dm(card: RatingCard) -> Message:
     return _wrap(text, _colour(card), blocks)
 
 
-def agent_dm(card: RatingCard, with_comment: bool) -> Message:
+def agent_dm(card: RatingView, with_comment: bool) -> Message:
     """The rated agent's DM: the score alone, or the score and the comment."""
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text":
@@ -118,7 +118,7 @@ def agent_dm(card: RatingCard, with_comment: bool) -> Message:
     return _wrap(text, _colour(card), blocks)
 
 
-def after_review_dm(cards: list[RatingCard]) -> Message:
+def after_review_dm(cards: list[RatingView]) -> Message:
     """After the weekly review: one private DM with the agent's own ratings and comments."""
     shown = cards[:MAX_REVIEW_ITEMS]
     blocks: list[dict[str, Any]] = [

@@ -7,7 +7,7 @@ from typing import Any
 
 from blocks.dates import human_duration, slack_date
 from blocks.ids import ActionId
-from blocks.people import Person, mention
+from blocks.people import PersonView, mention
 from blocks.text import SECTION_TEXT_MAX, safe, safe_url
 
 Message = dict[str, Any]
@@ -42,7 +42,7 @@ def due_line(line: DueLine, timezone: str) -> str:
 
 
 @dataclass(frozen=True)
-class Nudge:
+class NudgeView:
     """A mark crossed by one target of one ticket: everything its messages show."""
 
     ticket_id: str
@@ -54,7 +54,7 @@ class Nudge:
     colour: str  # "#RRGGBB"
     due_at: datetime | None
     remaining: timedelta  # working time left now (negative: overdue)
-    assignee: Person | None
+    assignee: PersonView | None
     timezone: str  # for dates written out in full
 
     @property
@@ -74,17 +74,17 @@ class Nudge:
                 f"({human_duration(self.remaining)})")
 
 
-def _ticket_ref(n: Nudge) -> str:
+def _ticket_ref(n: NudgeView) -> str:
     return f"*#{safe(n.ticket_id, 200)}* {safe(n.subject, 500)}"
 
 
-def _due(n: Nudge) -> str:
+def _due(n: NudgeView) -> str:
     if n.due_at is None:
         return ""
     return f", {'was ' if n.breach else ''}due {slack_date(n.due_at, n.timezone)}"
 
 
-def _coloured(n: Nudge, text: str, detail: str) -> Message:
+def _coloured(n: NudgeView, text: str, detail: str) -> Message:
     section: dict[str, Any] = {"type": "section", "text": {"type": "mrkdwn",
                                                            "text": text[:SECTION_TEXT_MAX]}}
     url = safe_url(n.url)
@@ -98,23 +98,23 @@ def _coloured(n: Nudge, text: str, detail: str) -> Message:
             "unfurl_links": False, "unfurl_media": False}
 
 
-def _icon(n: Nudge) -> str:
+def _icon(n: NudgeView) -> str:
     return ":rotating_light:" if n.breach else ":hourglass_flowing_sand:"
 
 
-def nudge_reply(n: Nudge) -> Message:
+def nudge_reply(n: NudgeView) -> Message:
     """The thread reply: the mark's colour, mentioning the assignee."""
     text = f"{_icon(n)} *{n.headline()}*{_due(n)}. {mention(n.assignee)}"
     return _coloured(n, text, f"{_ticket_ref(n)} · {n.priority}")
 
 
-def assignee_dm(n: Nudge) -> Message:
+def assignee_dm(n: NudgeView) -> Message:
     """The DM to the assignee."""
     text = f"{_icon(n)} #{safe(n.ticket_id, 200)}: *{n.headline()}*{_due(n)}"
     return _coloured(n, text, f"{_ticket_ref(n)} · {n.priority} · assigned to you")
 
 
-def lead_breach_dm(n: Nudge) -> Message:
+def lead_breach_dm(n: NudgeView) -> Message:
     """The DM to each lead of the team when a target is breached."""
     text = (f":rotating_light: Breach on #{safe(n.ticket_id, 200)}: *{n.headline()}*{_due(n)}. "
             f"Assignee: {mention(n.assignee)}")

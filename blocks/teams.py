@@ -9,7 +9,7 @@ import pymsteams
 
 from blocks.colours import teams_style
 from blocks.dates import human_duration, plain_date
-from blocks.sla import Nudge
+from blocks.sla import NudgeView
 from blocks.text import safe_url, shorten
 
 Card = dict[str, Any]
@@ -64,7 +64,7 @@ def cards(title: str, lines: list[str], colour: str, url: str | None) -> Card:
             "legacy": message_card(title, lines, colour, url)}
 
 
-def nudge_cards(n: Nudge) -> Card:
+def nudge_cards(n: NudgeView) -> Card:
     """An SLA nudge or breach for the team's Teams channel."""
     icon = "🚨" if n.breach else "⏳"
     title = f"{icon} #{teams_text(n.ticket_id, 100)}: {n.headline()}"

@@ -6,7 +6,7 @@ from typing import Any
 
 from blocks import colours
 from blocks.ids import ActionId
-from blocks.people import Person, mention
+from blocks.people import PersonView, mention
 from blocks.text import BUTTON_VALUE_MAX, FIELD_TEXT_MAX, SECTION_TEXT_MAX, safe, safe_url
 from domain.tickets import DONE_STATUSES
 
@@ -14,7 +14,7 @@ Message = dict[str, Any]
 
 
 @dataclass(frozen=True)
-class TicketCard:
+class TicketView:
     """What a parent message shows. Plain data: blocks never see the database."""
 
     id: str
@@ -22,22 +22,22 @@ class TicketCard:
     url: str
     priority: str
     status: str
-    requester: Person
-    assignee: Person | None
+    requester: PersonView
+    assignee: PersonView | None
     due_lines: list[str] = field(default_factory=list)  # e.g. "First response: due 10:00 (in 25 min)"
     sla_colour: str | None = None
 
 
-def _label(card: TicketCard) -> str:
+def _label(card: TicketView) -> str:
     return f"#{card.id}"
 
 
-def fallback_text(card: TicketCard) -> str:
+def fallback_text(card: TicketView) -> str:
     """The top-level `text`: notifications and screen readers show it."""
     return f"Ticket {safe(_label(card), 220)}: {safe(card.subject, 500)} ({card.priority}, {card.status})"
 
 
-def parent_message(card: TicketCard) -> Message:
+def parent_message(card: TicketView) -> Message:
     """The parent message: colour bar (attachment) wrapping the blocks, plus top-level text."""
     requester = safe(card.requester.name, 200)
     if card.requester.email:
@@ -79,7 +79,7 @@ def _reply(text: str, *, detail: str | None = None) -> Message:
     return {"text": text, "blocks": blocks, "unfurl_links": False, "unfurl_media": False}
 
 
-def comment_reply(author: Person, public: bool, body: str) -> Message:
+def comment_reply(author: PersonView, public: bool, body: str) -> Message:
     kind = ":speech_balloon: *Public reply*" if public else ":lock: *Internal note*"
     return _reply(f"{kind} by {safe(author.name, 200) or 'someone'}",
                   detail=safe(body, SECTION_TEXT_MAX - 100) or "_(empty)_")
@@ -94,7 +94,7 @@ def status_reply(old: str, new: str) -> Message:
     return _reply(f":arrows_counterclockwise: Status: {old.replace('_', ' ')} → {new.replace('_', ' ')}")
 
 
-def assignment_reply(old: Person | None, new: Person | None) -> Message:
+def assignment_reply(old: PersonView | None, new: PersonView | None) -> Message:
     was = safe(old.name, 200) if old else "nobody"
     if new is None:
         return _reply(f":bust_in_silhouette: Unassigned (was {was})")

@@ -63,7 +63,7 @@ def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = Non
                             metrics=metrics, wakeup=wakeup, pace=pace, deferred=deferred)
     _watch_outbox(metrics, sessions)
     return Runtime(config=config, env=env, clock=clock, engine=engine, sessions=sessions,
-                   metrics=metrics, wakeup=wakeup, ingest=ingest, events=GroupCommit(ingest),
+                   metrics=metrics, wakeup=wakeup, ingest=ingest, event_writer=GroupCommit(ingest),
                    worker=worker, sla=sla)
 
 
@@ -96,8 +96,11 @@ def build_bolt(rt: Runtime) -> BoltApp:
                    client=make_client(token, rt.env.slack_api_url), logger=bolt_log,
                    request_verification_enabled=True, raise_error_for_unhandled_request=False)
     bolt_log.setLevel(logging.NOTSET)
-    from handlers import slack as slack_handlers  # wiring only: handlers never import this module
-    slack_handlers.register(bolt, rt)
+    # Wiring only: handlers never import this module.
+    from handlers.slack import actions, commands, shortcuts
+
+    for listeners in (commands, actions, shortcuts):
+        listeners.register(bolt, rt)
     return bolt
 
 
@@ -105,7 +108,8 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
                worker_alive: Callable[[], bool | None] | None = None) -> Flask:
     """The Flask app serving /slack/events, the helpdesk webhook, health and metrics.
     `worker_alive` tells /healthz about a worker in another process (default: this one's)."""
-    from handlers import web, webhook
+    from handlers import health
+    from handlers.webhook import helpdesk
 
     flask_app = Flask("chatops")
     # Bodies of every route (Slack's included) are read to at most 1 MiB: one byte more, so
@@ -119,15 +123,10 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
         from flask import request
         return slack_handler.handle(request)
 
-    if not rt.env.webhook_secret:
-        log.warning("CHATOPS_WEBHOOK_SECRET is not set: every helpdesk webhook gets 401")
-    webhook.register(flask_app, rt.events.handle, rt.env.webhook_secret, rt.wakeup.notify,
-                     lambda result: rt.metrics.events_received.labels(result).inc())
-
-    def own_worker_alive() -> bool | None:
-        return None if rt.worker_thread is None else rt.worker_thread.is_alive()
-
-    web.register(flask_app, rt.sessions, rt.metrics, worker_alive or own_worker_alive)
+    if worker_alive is not None:
+        rt.worker_heartbeat = worker_alive
+    for routes in (helpdesk, health):
+        routes.register(flask_app, rt)
     return flask_app
 
 

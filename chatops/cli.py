@@ -30,7 +30,6 @@ def configure_logging() -> None:
     logging.getLogger("slack_sdk").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    logging.getLogger("slack_bolt.App").setLevel(logging.ERROR)  # token/authorize notices
 
 
 def _runtime(args: argparse.Namespace, *, migrate_sqlite: bool = True,  # type: ignore[no-untyped-def]

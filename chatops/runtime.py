@@ -33,23 +33,32 @@ class Runtime:
     metrics: Metrics
     wakeup: Wakeup
     ingest: Ingest
-    events: GroupCommit  # the webhook's way into `ingest`
+    event_writer: GroupCommit  # the webhook stores events through it, many per transaction
     worker: DeliveryWorker
     sla: SlaService
     stops: list[Callable[[], None]] = field(default_factory=list)
     worker_thread: threading.Thread | None = None
     weekly_review: ReviewTrigger | None = None  # `review <team>` posts through it when set
+    # Whether a worker in another process lives (the web process reads its heartbeat);
+    # None: this process's own worker thread is the one to ask.
+    worker_heartbeat: Callable[[], bool | None] | None = None
 
     def start_worker(self) -> None:
         thread, stop = self.worker.start_thread()
         self.worker_thread = thread
         self.stops.append(stop.set)
 
+    def worker_alive(self) -> bool | None:
+        """For /healthz: True or False, or None when no worker is meant to run."""
+        if self.worker_heartbeat is not None:
+            return self.worker_heartbeat()
+        return None if self.worker_thread is None else self.worker_thread.is_alive()
+
     def close(self) -> None:
         for stop in reversed(self.stops):
             stop()
         if self.worker_thread is not None:
             self.worker_thread.join(timeout=10)
-        self.events.close()
+        self.event_writer.close()
         self.wakeup.close()
         self.engine.dispose()

@@ -27,7 +27,7 @@ from typing import Any
 from chatops.app import Runtime, build_bolt, build_runtime, create_app, start_background_scheduler
 from chatops.cli import LOG_FORMAT, configure_logging
 from chatops.config import load_config
-from chatops.delivery.wakeup import UdpNudger, UdpWakeup, Wakeup
+from chatops.delivery.wakeup import UdpWakeup, UdpWakeupSender, Wakeup
 from chatops.environment import Environment
 from chatops.metrics import Metrics
 from chatops.processes import alive
@@ -175,7 +175,7 @@ def web_app() -> Any:
     port = settings["wakeup_port"]
     rt = build_runtime(load_config(settings["config"]), Environment.from_os(),
                        metrics=Metrics(shared_dir=settings["metrics_dir"]),
-                       wakeup=UdpNudger(port) if port else Wakeup())
+                       wakeup=UdpWakeupSender(port) if port else Wakeup())
     app = create_app(rt, build_bolt(rt), worker_alive=_heartbeat_reader(settings["heartbeat"]))
     _exit_with_supervisor(settings["supervisor"])
     return app

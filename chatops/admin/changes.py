@@ -1,18 +1,17 @@
 """Admins' changes to team settings: stored over app.yaml, each with its audit row.
 
 The caller has already checked that the actor is an admin (the Bolt middleware does).
-Messages are mrkdwn; user-typed text in them is escaped.
+Results and refusals are plain data (`blocks.slash_answers` writes them).
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from blocks.text import safe
+from blocks.slash_answers import LastLead, LeadChange, NoSuchTeam, NotALead, VisibilityChange
 from chatops.admin import audit
 from chatops.admin.command_line import CommandError
 from chatops.config import AppConfig, TeamConfig
@@ -24,12 +23,6 @@ class Refused(CommandError):
     """The change cannot be made; nothing was changed."""
 
 
-@dataclass(frozen=True)
-class ChangeResult:
-    changed: bool
-    message: str
-
-
 def resolve_team(config: AppConfig, name: str) -> TeamConfig:
     """The team named so (exactly, else ignoring case), or Refused naming the teams."""
     found = config.team(name)
@@ -37,51 +30,37 @@ def resolve_team(config: AppConfig, name: str) -> TeamConfig:
         folded = [t for t in config.teams if t.name.casefold() == name.casefold()]
         found = folded[0] if len(folded) == 1 else None
     if found is None:
-        names = ", ".join(f"`{safe(t.name, 80)}`" for t in config.teams[:30])
-        raise Refused(f"There is no team `{safe(name, 80)}`. Teams: {names}.")
+        raise Refused(NoSuchTeam(name, tuple(t.name for t in config.teams)))
     return found
 
 
 def set_visibility(session: Session, config: AppConfig, team_name: str, mode: str,
-                   actor: str, now: datetime) -> ChangeResult:
+                   actor: str, now: datetime) -> VisibilityChange:
     team = resolve_team(config, team_name)
     _lock(session, team.name, VISIBILITY)
     old = effective(session, config, team.name, VISIBILITY).value
-    label = f"*{safe(team.name, 80)}*"
-    if old == mode:
-        return ChangeResult(False, f"Rating visibility of {label} is already `{mode}`; "
-                                   "nothing changed.")
-    _store(session, team.name, VISIBILITY, old, mode, actor, now)
-    return ChangeResult(True, f":white_check_mark: Rating visibility of {label}: "
-                              f"`{old}` → `{mode}`.")
+    if old != mode:
+        _store(session, team.name, VISIBILITY, old, mode, actor, now)
+    return VisibilityChange(team.name, old, mode)
 
 
 def change_lead(session: Session, config: AppConfig, op: Literal["add", "remove"],
-                team_name: str, user: str, actor: str, now: datetime) -> ChangeResult:
+                team_name: str, user: str, actor: str, now: datetime) -> LeadChange:
     team = resolve_team(config, team_name)
     _lock(session, team.name, LEADS)
     old: list[str] = list(effective(session, config, team.name, LEADS).value)
-    label = f"*{safe(team.name, 80)}*"
     if op == "add":
         if user in old:
-            return ChangeResult(False, f"<@{user}> is already a lead of {label}; nothing changed.")
+            return LeadChange(op, user, team.name, tuple(old), changed=False)
         new = [*old, user]
     else:
         if user not in old:
-            raise Refused(f"<@{user}> is not a lead of {label}, so cannot be removed. "
-                          f"Leads: {_mentions(old)}.")
+            raise Refused(NotALead(user, team.name, tuple(old)))
         if len(old) == 1:
-            raise Refused(f"<@{user}> is the last lead of {label}: without a lead its ratings "
-                          "would reach nobody. Add another lead first.")
+            raise Refused(LastLead(user, team.name))
         new = [u for u in old if u != user]
     _store(session, team.name, LEADS, old, new, actor, now)
-    verb = "added to" if op == "add" else "removed from"
-    return ChangeResult(True, f":white_check_mark: <@{user}> {verb} the leads of {label}. "
-                              f"Leads now: {_mentions(new)}.")
-
-
-def _mentions(users: list[str]) -> str:
-    return ", ".join(f"<@{u}>" for u in users) or "_none_"
+    return LeadChange(op, user, team.name, tuple(new), changed=True)
 
 
 def _lock(session: Session, team: str, key: str) -> None:

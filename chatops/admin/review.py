@@ -3,14 +3,9 @@ lands, the command answers that it is not available. It plugs in as a `ReviewTri
 (given to `SlashCommands`, from `Runtime.weekly_review` when set)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
-
-@dataclass(frozen=True)
-class ReviewOutcome:
-    posted: bool
-    message: str  # mrkdwn for the admin's ephemeral answer
+from blocks.slash_answers import ReviewOutcome
 
 
 class ReviewTrigger(Protocol):
@@ -20,5 +15,4 @@ class ReviewTrigger(Protocol):
 
 
 def review_not_available(team: str, actor: str) -> ReviewOutcome:
-    return ReviewOutcome(False, ":hourglass: The weekly review is not available yet: it comes "
-                                "with the weekly-review feature. Nothing was posted.")
+    return ReviewOutcome(posted=False, team=team)

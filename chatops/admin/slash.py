@@ -13,11 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from blocks import admin as admin_blocks
+from blocks import slash_answers as answers
+from blocks.slash_answers import VERBS
 from chatops.admin import audit
-from chatops.admin.changes import ChangeResult, Refused, change_lead, resolve_team, set_visibility
+from chatops.admin.changes import Refused, change_lead, resolve_team, set_visibility
 from chatops.admin.command_line import (
-    MODES,
-    VERBS,
     ChangeLead,
     CommandError,
     Help,
@@ -26,7 +26,6 @@ from chatops.admin.command_line import (
     ShowAudit,
     ShowSettings,
     parse,
-    usage,
     verb_of,
 )
 from chatops.admin.review import ReviewTrigger, review_not_available
@@ -62,11 +61,11 @@ class SlashCommands:
     def run(self, actor: str, text: str | None) -> Answer:
         verb = metric_verb(text)
         try:
-            command = parse(text, self.command)
+            command = parse(text)
         except CommandError as exc:
-            return _warning(verb, exc)
+            return self._warning(verb, exc.reason)
         if isinstance(command, Help):
-            return Answer(verb, admin_blocks.help_message(self.command, usage(self.command), MODES))
+            return Answer(verb, admin_blocks.help_message(self.command))
         if isinstance(command, ShowSettings):
             return Answer(verb, self._settings())
         if isinstance(command, ShowAudit):
@@ -103,23 +102,21 @@ class SlashCommands:
         try:
             team = resolve_team(self.config, team_name)
         except Refused as exc:
-            return _warning(verb, exc)
+            return self._warning(verb, exc.reason)
         outcome = self.review(team.name, actor)
-        return Answer(verb, admin_blocks.notice(outcome.message), sent=outcome.posted)
+        return Answer(verb, admin_blocks.notice(answers.review_text(outcome)), sent=outcome.posted)
 
-    def _change(self, verb: str, change: Callable[[Session], ChangeResult]) -> Answer:
+    def _change(self, verb: str, change: Callable[[Session], answers.Change]) -> Answer:
         for _ in range(3):
             try:
                 with self.sessions.begin() as session:
                     result = change(session)
-                return Answer(verb, admin_blocks.notice(result.message))
+                return Answer(verb, admin_blocks.notice(answers.change_text(result)))
             except Refused as exc:
-                return _warning(verb, exc)
+                return self._warning(verb, exc.reason)
             except IntegrityError:  # another admin created the same override first: again
                 continue
-        return Answer(verb, admin_blocks.notice(":warning: Too many changes at once; nothing "
-                                                "changed. Please try again."))
+        return self._warning(verb, answers.Busy())
 
-
-def _warning(verb: str, exc: CommandError) -> Answer:
-    return Answer(verb, admin_blocks.notice(f":warning: {exc.message}"))
+    def _warning(self, verb: str, reason: answers.Reason) -> Answer:
+        return Answer(verb, admin_blocks.notice(answers.refusal_text(reason, self.command)))

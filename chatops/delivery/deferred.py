@@ -1,10 +1,11 @@
 """Deferred work: named handlers that turn a deferred outbox row into the messages to send.
 
-Handlers are registered once (by `chatops.app`); the worker's expansion pass calls `expand`
-for each pending deferred row, inside one transaction: the handler returns the messages, the
-first takes the row's own place (same id, so a parent post still precedes its thread's
-replies), the others become new rows. The in-place update is a compare-and-set, so each row
-is expanded exactly once however many workers run.
+Handlers are registered once (by `chatops.app`). The worker's expansion pass asks each
+pending row's handler for its messages on a read-only snapshot (`messages`: rendering never
+holds the database's write lock, which the webhook's writers share), then writes them all in
+one short transaction (`apply`): the first message takes the row's own place (same id, so a
+parent post still precedes its thread's replies), the others become new rows. The in-place
+update is a compare-and-set, so each row is expanded exactly once however many workers run.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from chatops.delivery import outbox
@@ -37,21 +38,19 @@ class DeferredWork:
             raise ValueError(f"a deferred handler named {name!r} is registered already")
         self._handlers[name] = handler
 
-    def pending(self, session: Session, limit: int) -> list[int]:
-        """Ids of deferred rows waiting to be expanded, oldest first."""
-        return list(session.scalars(select(_TABLE.c.id).where(
-            _TABLE.c.status == "pending", _TABLE.c.transport == outbox.INTERNAL)
-            .order_by(_TABLE.c.id).limit(limit)))
+    def pending(self, session: Session, limit: int) -> list[Row[Any]]:
+        """Deferred rows waiting to be expanded (id, handler name, args), oldest first."""
+        return list(session.execute(_PENDING.order_by(_TABLE.c.id).limit(limit)))
 
-    def expand(self, session: Session, row_id: int) -> bool:
-        """Expand one row in the caller's transaction; false when it is no longer pending."""
-        row = session.execute(_PENDING.where(_TABLE.c.id == row_id)).first()
-        if row is None:
-            return False
+    def messages(self, session: Session, row: Row[Any]) -> list[outbox.Message]:
+        """What the row's handler says to send now (it only reads)."""
         handler = self._handlers.get(row.target)
         if handler is None:
             raise LookupError(f"no deferred handler named {row.target!r}")
-        messages = handler(session, json.loads(row.payload))
+        return handler(session, json.loads(row.payload))
+
+    def apply(self, session: Session, row_id: int, messages: list[outbox.Message]) -> bool:
+        """Write a row's messages in its place; false when another worker did it first."""
         if not messages:
             return outbox.settle_deferred(session, row_id, "skipped", "nothing to send any more")
         if not outbox.put_in_place(session, row_id, messages[0]):

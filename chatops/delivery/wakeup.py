@@ -2,7 +2,7 @@
 
 `Wakeup` is for a worker in the same process. Under `chatops serve` the web server runs in its
 own process: there the worker listens on a loopback UDP port (`UdpWakeup`) and the web process
-sends one byte per accepted event (`UdpNudger`). A lost datagram costs nothing but latency:
+sends one byte per accepted event (`UdpWakeupSender`). A lost datagram costs nothing but latency:
 the worker polls anyway.
 """
 from __future__ import annotations
@@ -63,7 +63,7 @@ class UdpWakeup(Wakeup):
         self._sock.close()
 
 
-class UdpNudger(Wakeup):
+class UdpWakeupSender(Wakeup):
     """The web process's side: `notify` sends one datagram to the worker's port."""
 
     def __init__(self, port: int) -> None:

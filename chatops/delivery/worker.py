@@ -103,21 +103,23 @@ class DeliveryWorker:
             log.warning("freed %d outbox row(s) claimed by a worker that died", freed)
 
     def expand_deferred(self) -> int:
-        """Turn pending deferred rows into the messages to send, each in a savepoint of one
-        transaction; returns how many were expanded."""
+        """Turn pending deferred rows into the messages to send: rendered on a read-only
+        snapshot, then written in one short transaction; returns how many were expanded."""
+        planned: list[tuple[int, list[outbox.Message]]] = []
+        failed: list[tuple[int, str]] = []
         with self.sessions() as session:
-            ids = self.deferred.pending(read_only(session), self.batch * 4)
-        if not ids:
-            return 0
-        done = 0
-        with self.sessions.begin() as session:
-            for row_id in ids:
+            for row in self.deferred.pending(read_only(session), self.batch * 4):
                 try:
-                    with session.begin_nested():
-                        done += self.deferred.expand(session, row_id)
+                    planned.append((row.id, self.deferred.messages(session, row)))
                 except Exception as exc:  # a bug must not stop every other delivery
-                    log.exception("outbox #%d: expanding deferred work failed", row_id)
-                    outbox.settle_deferred(session, row_id, "failed", f"{type(exc).__name__}: {exc}")
+                    log.exception("outbox #%d: expanding deferred work failed", row.id)
+                    failed.append((row.id, f"{type(exc).__name__}: {exc}"))
+        if not planned and not failed:
+            return 0
+        with self.sessions.begin() as session:
+            done = sum(self.deferred.apply(session, row_id, messages) for row_id, messages in planned)
+            for row_id, reason in failed:
+                outbox.settle_deferred(session, row_id, "failed", reason)
         return done
 
     def _claim(self, transport: str | None = None) -> list[Job]:

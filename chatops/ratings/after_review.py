@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from blocks import ratings as rating_blocks
 from chatops.config import AppConfig
-from chatops.ratings.cards import rating_card
 from chatops.ratings.mailbox import RatingMailbox
+from chatops.ratings.views import rating_view
 from db.models import Ticket
 from db.models_people import Rating, RatingNotice
 
@@ -39,7 +39,7 @@ def release_after_review(session: Session, config: AppConfig, team: str,
         if rating.agent_target:
             by_agent[rating.agent_target].append(rating)
     for target, ratings in by_agent.items():
-        cards = [rating_card(r, session.get(Ticket, r.ticket_id), found.agents) for r in ratings]
+        cards = [rating_view(r, session.get(Ticket, r.ticket_id), found.agents) for r in ratings]
         RatingMailbox(session, leads=(), agent=target).to_agent(
             rating_blocks.after_review_dm(cards))
         session.add_all(RatingNotice(rating_pk=r.id, role="agent", recipient=target,

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from blocks import ratings as rating_blocks
 from chatops.clock import Clock
 from chatops.config import AppConfig
-from chatops.ratings.cards import rating_card
 from chatops.ratings.mailbox import RatingMailbox
+from chatops.ratings.views import rating_view
 from chatops.team_settings import leads_of
 from db.models import Ticket
 from db.models_people import Rating, RatingFollowUp, RatingNotice
@@ -97,6 +97,6 @@ def _rewrite(session: Session, rating: Rating, follow: RatingFollowUp, agents: d
                     rating.id, channel)
         return
     assert channel is not None
-    card = rating_card(rating, session.get(Ticket, rating.ticket_id), agents, follow)
+    card = rating_view(rating, session.get(Ticket, rating.ticket_id), agents, follow)
     RatingMailbox(session, leads=[lead], agent=None).rewrite_lead_dm(
         lead, channel, ts, rating_blocks.lead_dm(card))

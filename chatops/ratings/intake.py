@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from blocks import ratings as rating_blocks
 from chatops.config import AppConfig
-from chatops.ratings.cards import rating_card
 from chatops.ratings.mailbox import RatingMailbox
+from chatops.ratings.views import rating_view
 from chatops.team_settings import leads_of, visibility_of
 from chatops.tickets.schema import HelpdeskEvent
 from db.models import Ticket
@@ -63,7 +63,7 @@ def receive_rating(session: Session, config: AppConfig, ticket: Ticket, event: H
     session.add(rating)
     session.flush()
     mailbox = RatingMailbox(session, leads=leads, agent=target)
-    card = rating_card(rating, ticket, team.agents)
+    card = rating_view(rating, ticket, team.agents)
     for lead in leads:
         mailbox.to_lead(lead, rating_blocks.lead_dm(card))
         session.add(RatingNotice(rating_pk=rating.id, role="lead", recipient=lead, queued_at=now))

@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from blocks.people import Person
-from blocks.sla import Nudge
+from blocks.people import PersonView
+from blocks.sla import NudgeView
 from chatops.config import AppConfig
 from chatops.delivery import outbox
 from chatops.sla import targets as t
@@ -32,7 +32,7 @@ NUDGE = "sla.nudge"  # the deferred handler's name
 SUBJECT_KEEP = 3000  # builders shorten further; this only bounds the row
 
 
-def nudge_args(nudge: Nudge, team: str, redraw: bool) -> dict[str, Any]:
+def nudge_args(nudge: NudgeView, team: str, redraw: bool) -> dict[str, Any]:
     a = nudge.assignee
     return {
         "team": team, "redraw": redraw, "ticket_id": nudge.ticket_id,
@@ -44,19 +44,19 @@ def nudge_args(nudge: Nudge, team: str, redraw: bool) -> dict[str, Any]:
     }
 
 
-def nudge_of(args: dict[str, Any]) -> Nudge:
+def nudge_of(args: dict[str, Any]) -> NudgeView:
     a = args["assignee"]
-    return Nudge(
+    return NudgeView(
         ticket_id=args["ticket_id"], subject=args["subject"], url=args["url"],
         priority=args["priority"], target=args["target"], mark=args["mark"],
         colour=args["colour"],
         due_at=datetime.fromisoformat(args["due_at"]) if args["due_at"] else None,
         remaining=timedelta(seconds=args["remaining_s"]),
-        assignee=None if a is None else Person(name=a[0], email=a[1], user_id=a[2]),
+        assignee=None if a is None else PersonView(name=a[0], email=a[1], user_id=a[2]),
         timezone=args["timezone"])
 
 
-def nudge_later(nudge: Nudge, team: str, redraw: bool) -> outbox.Message:
+def nudge_later(nudge: NudgeView, team: str, redraw: bool) -> outbox.Message:
     """The deferred row of one nudge; in its ticket's stream, so the thread keeps its order."""
     return outbox.deferred(NUDGE, nudge_args(nudge, team, redraw),
                            stream=outbox.ticket_stream(nudge.ticket_id), ticket_id=nudge.ticket_id)
@@ -67,12 +67,13 @@ def expand_nudge(session: Session, config: AppConfig, rules: SlaRules,
                  now: datetime) -> list[outbox.Message]:
     """The delivery worker's half: the nudge's messages, and the parent redrawn.
 
-    The target is looked at again first: if it was met or paused since the scan (an agent
-    answered a moment later), or the mark is no longer crossed (a priority change gave it
-    more time), no nudge is sent (the parent is still redrawn when asked)."""
+    The target is looked at again first (on the worker's read-only snapshot): if it was met or
+    paused since the scan (an agent answered a moment later), or the mark is no longer crossed
+    (a priority change gave it more time), no nudge is sent (the parent is still redrawn when
+    asked)."""
     nudge = nudge_of(args)
     team = config.team_for(args["team"])
-    ticket = session.get(Ticket, nudge.ticket_id, with_for_update=True)  # wait for a concurrent event
+    ticket = session.get(Ticket, nudge.ticket_id)
     row = clocks_of(session, nudge.ticket_id).get(nudge.target)
     messages: list[outbox.Message] = []
     if row is not None:

@@ -20,7 +20,7 @@ from domain.recipients import Recipient
 
 class Notifier(Protocol):
     def messages(self, session: Session, team: TeamConfig,
-                 nudge: sla_blocks.Nudge) -> list[outbox.Message]: ...
+                 nudge: sla_blocks.NudgeView) -> list[outbox.Message]: ...
 
 
 class SlackNotifier:
@@ -32,7 +32,7 @@ class SlackNotifier:
         self.assignee_dm = assignee_dm
 
     def messages(self, session: Session, team: TeamConfig,
-                 nudge: sla_blocks.Nudge) -> list[outbox.Message]:
+                 nudge: sla_blocks.NudgeView) -> list[outbox.Message]:
         messages = []
         if self.thread:
             messages.append(outbox.thread_reply(nudge.ticket_id, team.channel,
@@ -51,5 +51,5 @@ class TeamsNotifier:
     """The same nudge as a card in the team's Teams channel, when it has one."""
 
     def messages(self, session: Session, team: TeamConfig,
-                 nudge: sla_blocks.Nudge) -> list[outbox.Message]:
+                 nudge: sla_blocks.NudgeView) -> list[outbox.Message]:
         return [outbox.teams_card(team.name, nudge_cards(nudge))] if team.teams_webhook_env else []

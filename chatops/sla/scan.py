@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from blocks.sla import Nudge
+from blocks.sla import NudgeView
 from chatops.config import AppConfig, TeamConfig
 from chatops.delivery import outbox
 from chatops.sla import targets as t
@@ -24,7 +24,7 @@ from chatops.sla.clocks import target_clock
 from chatops.sla.deferred_nudges import nudge_later
 from chatops.sla.parent import TargetView
 from chatops.sla.rules import SlaRules
-from chatops.tickets.cards import agent_person
+from chatops.tickets.views import agent_person
 from db.models import Ticket
 from db.models_sla import SlaClock, SlaNudge
 
@@ -98,7 +98,7 @@ def _plan(row: Any, rules: SlaRules, now: datetime) -> _Due:
 
 
 def scan_batch(session: Session, config: AppConfig, rules: SlaRules, now: datetime, limit: int = 1000,
-               on_sent: Callable[[Nudge], None] | None = None) -> ScanResult:
+               on_sent: Callable[[NudgeView], None] | None = None) -> ScanResult:
     """One transaction's worth: at most `limit` due clocks."""
     rows = session.execute(_locking(session), {"now": now, "limit": limit}).all()
     result = ScanResult(scanned=len({r.ticket_id for r in rows}), full=len(rows) >= limit)
@@ -127,7 +127,7 @@ def scan_batch(session: Session, config: AppConfig, rules: SlaRules, now: dateti
             team = config.team_for(row.team)
             teams[row.team] = (team, config.team_timezone(team))
         team, timezone = teams[row.team]
-        nudge = Nudge(ticket_id=row.ticket_id, subject=row.subject, url=row.url,
+        nudge = NudgeView(ticket_id=row.ticket_id, subject=row.subject, url=row.url,
                       priority=row.priority, target=row.target, mark=mark.fraction,
                       colour=mark.colour, due_at=seen.due_at, remaining=seen.remaining,
                       assignee=agent_person(row.assignee_name, row.assignee_email, team.agents),

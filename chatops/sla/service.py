@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from blocks.sla import Nudge
+from blocks.sla import NudgeView
 from chatops.config import AppConfig
 from chatops.delivery import outbox
 from chatops.sla.clocks import clocks_of, sync_ticket
@@ -58,12 +58,12 @@ class SlaService:
 
     # -- the scheduled scan --------------------------------------------------------------
     def scan(self, session: Session, now: datetime, limit: int | None = None,
-             on_sent: Callable[[Nudge], None] | None = None) -> ScanResult:
+             on_sent: Callable[[NudgeView], None] | None = None) -> ScanResult:
         """One batch in the caller's transaction."""
         return scan_batch(session, self.config, self.rules, now, limit or self.batch, on_sent)
 
     def scan_due(self, sessions: sessionmaker[Session], now: datetime,
-                 on_sent: Callable[[Nudge], None] | None = None) -> ScanResult:
+                 on_sent: Callable[[NudgeView], None] | None = None) -> ScanResult:
         """Every due clock, one transaction per batch, so a huge backlog never holds the
         database for long. What one batch commits, a crash cannot undo or repeat."""
         total = ScanResult()

@@ -14,10 +14,10 @@ from blocks import ticket as ticket_blocks
 from chatops.clock import Clock
 from chatops.config import AppConfig, TeamConfig
 from chatops.delivery import outbox
-from chatops.tickets.cards import agent_person, ticket_card
 from chatops.tickets.parent import post_later, redraw_later
 from chatops.tickets.schema import HelpdeskEvent
 from chatops.tickets.snapshot import apply_snapshot, insert_new_ticket, new_ticket
+from chatops.tickets.views import agent_person, ticket_view
 from db.models import Ticket
 from db.upsert import record_event_once
 
@@ -87,7 +87,7 @@ class Ingest:
             changes: list[dict] = []
             before = None
         else:
-            before = ticket_card(ticket, team.agents)
+            before = ticket_view(ticket, team.agents)
             changes = apply_snapshot(ticket, event, team.agents)
             _meet_first_response(ticket, event)
         redraw = False
@@ -97,7 +97,7 @@ class Ingest:
         messages += [outbox.thread_reply(ticket.id, team.channel, reply) for reply in changes]
         if event.comment is not None and event.type == "ticket.commented":
             messages.append(self._comment_reply(ticket, team, event))
-        if not first and (redraw or ticket_card(ticket, team.agents) != before):
+        if not first and (redraw or ticket_view(ticket, team.agents) != before):
             messages.append(redraw_later(ticket.id))
         outbox.add(session, *messages)
         log.info("event %s (%s) for ticket %s: %d thread replies", event.id, event.type,

@@ -16,7 +16,7 @@ from blocks import ticket as ticket_blocks
 from chatops.clock import Clock
 from chatops.config import AppConfig, TeamConfig
 from chatops.delivery import outbox
-from chatops.tickets.cards import ticket_card
+from chatops.tickets.views import ticket_view
 from db.models import Ticket
 
 PARENT = "ticket.parent"  # the deferred handler's name
@@ -45,16 +45,16 @@ class ParentMessage:
         self.clock = clock
         self.parent_sla = parent_sla
 
-    def card(self, session: Session, ticket: Ticket, team: TeamConfig) -> ticket_blocks.TicketCard:
+    def view(self, session: Session, ticket: Ticket, team: TeamConfig) -> ticket_blocks.TicketView:
         """The parent's content, with the SLA engine's due lines and colour when wired."""
         if self.parent_sla is None:
-            return ticket_card(ticket, team.agents)
+            return ticket_view(ticket, team.agents)
         due_lines, colour = self.parent_sla(session, ticket, self.clock.now())
-        return ticket_card(ticket, team.agents, due_lines, colour)
+        return ticket_view(ticket, team.agents, due_lines, colour)
 
     def render(self, session: Session, ticket: Ticket, update: bool) -> outbox.Message:
         team = self.config.team_for(ticket.team)
-        payload = ticket_blocks.parent_message(self.card(session, ticket, team))
+        payload = ticket_blocks.parent_message(self.view(session, ticket, team))
         make = outbox.parent_update if update else outbox.parent_post
         return make(ticket.id, team.channel, payload)
 

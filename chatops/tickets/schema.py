@@ -38,20 +38,20 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
 
 
-class Person(_Model):
+class EventPerson(_Model):
     name: str = Field(max_length=100_000)
     email: str | None = Field(default=None, max_length=254)  # the longest a mailbox can be
 
 
-class Ticket(_Model):
+class EventTicket(_Model):
     id: Id
     subject: str
     url: str
     priority: Priority
     status: Status
     team: str | None = None
-    requester: Person
-    assignee: Person | None = None
+    requester: EventPerson
+    assignee: EventPerson | None = None
     created_at: datetime
 
     @field_validator("created_at")
@@ -60,19 +60,19 @@ class Ticket(_Model):
         return _utc(v)
 
 
-class Comment(_Model):
+class EventComment(_Model):
     id: Id
-    author: Person
+    author: EventPerson
     author_role: str
     public: bool
     body: str
 
 
-class Rating(_Model):
+class EventRating(_Model):
     id: Id
     score: str | int
     comment: str | None = None
-    agent: Person | None = None
+    agent: EventPerson | None = None
 
     @field_validator("score", mode="before")
     @classmethod
@@ -84,9 +84,9 @@ class HelpdeskEvent(_Model):
     id: Id
     type: EventType
     occurred_at: datetime
-    ticket: Ticket
-    comment: Comment | None = None
-    rating: Rating | None = None
+    ticket: EventTicket
+    comment: EventComment | None = None
+    rating: EventRating | None = None
 
     @field_validator("occurred_at")
     @classmethod

@@ -7,8 +7,8 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from blocks import ticket as ticket_blocks
-from chatops.tickets.cards import agent_person
 from chatops.tickets.schema import HelpdeskEvent
+from chatops.tickets.views import agent_person
 from db.models import Ticket
 from domain.tickets import DONE_STATUSES
 

@@ -153,14 +153,14 @@ def test_review_says_it_is_not_available_yet(app: Harness) -> None:
 
 
 def test_review_plugs_in_when_the_weekly_review_exists(make_harness: Any) -> None:
-    from chatops.admin.review import ReviewOutcome
+    from blocks.slash_answers import ReviewOutcome
 
     app = make_harness()
     asked: list[tuple[str, str]] = []
 
     def post_now(team: str, actor: str) -> ReviewOutcome:
         asked.append((team, actor))
-        return ReviewOutcome(True, "Posted the weekly review of *support*.")
+        return ReviewOutcome(posted=True, team=team)
 
     app.rt.weekly_review = post_now
     app = Harness(app.rt, app.fake)                            # listeners take it when built

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from chatops.delivery.wakeup import UdpNudger, UdpWakeup, Wakeup
+from chatops.delivery.wakeup import UdpWakeup, UdpWakeupSender, Wakeup
 
 
 def test_in_process_wakeup_fires_once_per_notify() -> None:
@@ -15,7 +15,7 @@ def test_in_process_wakeup_fires_once_per_notify() -> None:
 
 def test_a_datagram_from_another_process_ends_the_wait_at_once() -> None:
     wakeup = UdpWakeup()
-    nudger = UdpNudger(wakeup.port)
+    nudger = UdpWakeupSender(wakeup.port)
     try:
         started = time.monotonic()
         assert wakeup.wait(0.05) is False
@@ -37,6 +37,6 @@ def test_nudging_a_worker_that_is_gone_is_harmless() -> None:
     wakeup = UdpWakeup()
     port = wakeup.port
     wakeup.close()
-    nudger = UdpNudger(port)
+    nudger = UdpWakeupSender(port)
     nudger.notify()  # nobody listens: no error, the web request goes on
     nudger.close()

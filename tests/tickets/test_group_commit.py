@@ -60,7 +60,7 @@ def test_events_that_wait_together_are_stored_in_one_transaction(app: Harness) -
     gate = Gate()
     app.rt.ingest.hooks.append(gate)
     events = [parsed(ticket_id=f"gc-{n}") for n in range(12)]
-    results = submit_all(app.rt.events, events)
+    results = submit_all(app.rt.event_writer, events)
     assert [r.ticket_id for r in results] == [f"gc-{n}" for n in range(12)]
     assert not any(r.duplicate for r in results)
     assert gate.transactions == 2  # the first alone, the eleven others together
@@ -78,7 +78,7 @@ def test_a_failing_event_fails_alone_and_its_batch_is_stored_one_by_one(app: Har
     app.rt.ingest.hooks += [gate, explode]
     events = [parsed(ticket_id="gc-0"), parsed(ticket_id="gc-1"), parsed(ticket_id="gc-bad"),
               parsed(ticket_id="gc-3")]
-    results = submit_all(app.rt.events, events)
+    results = submit_all(app.rt.event_writer, events)
     assert isinstance(results[2], RuntimeError)
     assert [r.ticket_id for r in results if isinstance(r, IngestResult)] == [
         "gc-0", "gc-1", "gc-3"]
@@ -90,7 +90,7 @@ def test_the_same_event_twice_in_one_batch_is_stored_once(app: Harness) -> None:
     app.rt.ingest.hooks.append(Gate())
     events = [parsed(ticket_id="gc-0"), parsed(ticket_id="gc-1", event_id="evt-twice"),
               parsed(ticket_id="gc-1", event_id="evt-twice")]
-    results = submit_all(app.rt.events, events)
+    results = submit_all(app.rt.event_writer, events)
     assert [r.duplicate for r in results] == [False, False, True]
     assert len(app.rows(Ticket)) == 2 and len(app.rows(OutboxMessage)) == 2
 
@@ -105,7 +105,7 @@ def test_a_batch_keeps_each_tickets_events_in_order_and_answers_each_request(
               parsed(ticket_id="gc-a"),
               parsed(ticket_id="gc-z", event_id="evt-z1", subject="older"),  # a redelivery
               parsed(ticket_id="gc-z", subject="newer", occurred_at="2026-11-23T09:31:00Z")]
-    results = submit_all(app.rt.events, events)
+    results = submit_all(app.rt.event_writer, events)
     # The first delivery of evt-z1 is the one stored, the second its duplicate: in order.
     assert [(r.ticket_id, r.duplicate) for r in results] == [
         ("gc-0", False), ("gc-z", False), ("gc-a", False), ("gc-z", True), ("gc-z", False)]
@@ -128,26 +128,26 @@ def test_many_concurrent_requests_each_get_their_own_answer(app: Harness) -> Non
 
 def test_closing_stops_the_writer(app: Harness) -> None:
     assert app.post_event(event(ticket_id="gc-0")).status_code == 202
-    writer = app.rt.events._thread
+    writer = app.rt.event_writer._thread
     assert writer is not None and writer.is_alive()
-    app.rt.events.close()
+    app.rt.event_writer.close()
     assert not writer.is_alive()
 
 
 
 def test_an_event_after_close_is_still_stored_at_once(app: Harness) -> None:
-    app.rt.events.close()
-    assert app.rt.events._thread is None  # never started
-    result = app.rt.events.handle(parsed(ticket_id="gc-late"))
+    app.rt.event_writer.close()
+    assert app.rt.event_writer._thread is None  # never started
+    result = app.rt.event_writer.handle(parsed(ticket_id="gc-late"))
     assert not result.duplicate
     assert [t.id for t in app.rows(Ticket)] == ["gc-late"]
 
 
 def test_an_event_after_the_running_writer_stopped_is_stored_at_once(app: Harness) -> None:
     assert app.post_event(event(ticket_id="gc-0")).status_code == 202  # starts the writer
-    app.rt.events.close()
-    assert not app.rt.events._thread.is_alive()  # type: ignore[union-attr]
-    assert not app.rt.events.handle(parsed(ticket_id="gc-late")).duplicate
+    app.rt.event_writer.close()
+    assert not app.rt.event_writer._thread.is_alive()  # type: ignore[union-attr]
+    assert not app.rt.event_writer.handle(parsed(ticket_id="gc-late")).duplicate
     assert sorted(t.id for t in app.rows(Ticket)) == ["gc-0", "gc-late"]
 
 
@@ -165,7 +165,7 @@ def test_a_batch_that_cannot_get_the_database_fails_at_once_not_one_by_one(
 
     app.rt.ingest.hooks += [gate, unavailable]
     events = [parsed(ticket_id=f"gc-{n}") for n in range(4)]
-    results = submit_all(app.rt.events, events)
+    results = submit_all(app.rt.event_writer, events)
     assert isinstance(results[0], IngestResult)
     assert all(isinstance(r, TimeoutError) for r in results[1:])
     assert attempts == ["gc-1"]  # the batch stopped at its first event; no retries alone

@@ -6,8 +6,8 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from blocks.ids import ShortcutId
+from blocks.qa import QA_NOT_YET
 from chatops.runtime import Runtime
-from handlers.slack.actions import QA_NOT_YET
 
 
 def register(app: App, rt: Runtime) -> None:

@@ -6,11 +6,9 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from blocks.ids import ActionId
+from blocks.qa import QA_NOT_YET
 from chatops.ratings.follow_up import FollowUps
 from chatops.runtime import Runtime
-
-QA_NOT_YET = ("The QA checklist is not available yet: it is the next feature to be built. "
-              "Nothing was recorded.")
 
 
 def register(app: App, rt: Runtime) -> None:

@@ -1,15 +1,15 @@
 """From a stored rating (and its ticket) to the plain data the rating blocks render."""
 from __future__ import annotations
 
-from blocks.ratings import RatingCard
-from chatops.tickets.cards import agent_person
+from blocks.ratings import RatingView
+from chatops.tickets.views import agent_person
 from db.models import Ticket
 from db.models_people import Rating, RatingFollowUp
 
 
-def rating_card(rating: Rating, ticket: Ticket | None, agents: dict[str, str],
-                follow_up: RatingFollowUp | None = None) -> RatingCard:
-    return RatingCard(
+def rating_view(rating: Rating, ticket: Ticket | None, agents: dict[str, str],
+                follow_up: RatingFollowUp | None = None) -> RatingView:
+    return RatingView(
         key=rating.id, ticket_id=rating.ticket_id,
         subject=ticket.subject if ticket else "", url=ticket.url if ticket else "",
         score=rating.score, negative=rating.negative, comment=rating.comment,

@@ -1,0 +1,25 @@
+"""From a stored ticket to the plain data the ticket blocks render."""
+from __future__ import annotations
+
+from blocks.people import PersonView
+from blocks.ticket import TicketView
+from db.models import Ticket
+from domain.recipients import agent_user_id
+
+
+def agent_person(name: str | None, email: str | None, agents: dict[str, str]) -> PersonView | None:
+    """An agent as a PersonView: the team's `agents` map gives the Slack id when it knows them."""
+    if not name and not email:
+        return None
+    return PersonView(name=name or email or "someone", email=email, user_id=agent_user_id(email, agents))
+
+
+def ticket_view(ticket: Ticket, agents: dict[str, str], due_lines: list[str] | None = None,
+                sla_colour: str | None = None) -> TicketView:
+    return TicketView(
+        id=ticket.id, subject=ticket.subject, url=ticket.url, priority=ticket.priority,
+        status=ticket.status,
+        requester=PersonView(name=ticket.requester_name, email=ticket.requester_email),
+        assignee=agent_person(ticket.assignee_name, ticket.assignee_email, agents),
+        due_lines=due_lines or [], sla_colour=sla_colour,
+    )
