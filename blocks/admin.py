@@ -113,7 +113,7 @@ def settings_message(teams: list[TeamSettingsView], admins: list[str]) -> Messag
     return {"text": "Effective settings", "blocks": blocks}
 
 
-def _value(setting: str, value: Any) -> str:
+def _value(value: Any) -> str:
     if isinstance(value, list):
         return users([str(v) for v in value])
     return f"`{safe(str(value), 80)}`"
@@ -127,5 +127,5 @@ def audit_message(lines: list[AuditLine]) -> Message:
         name = SETTING_NAMES.get(line.setting, safe(line.setting, 40))
         blocks.append(_section(
             f"{slack_date(line.at)} · {user(line.actor)} · *{safe(line.team, 200)}* {name}: "
-            f"{_value(line.setting, line.old)} → {_value(line.setting, line.new)}"))
+            f"{_value(line.old)} → {_value(line.new)}"))
     return {"text": "Latest settings changes", "blocks": blocks}

@@ -9,11 +9,7 @@ ELLIPSIS = "…"
 # Slack limits (https://api.slack.com/reference/block-kit/blocks)
 SECTION_TEXT_MAX = 3000
 FIELD_TEXT_MAX = 2000
-HEADER_TEXT_MAX = 150
-BUTTON_TEXT_MAX = 75
 BUTTON_VALUE_MAX = 2000
-CONTEXT_TEXT_MAX = 3000
-MESSAGE_TEXT_MAX = 3000  # we keep the fallback text short; Slack truncates at 40 000
 URL_MAX = 3000
 
 
@@ -41,11 +37,6 @@ def safe(text: str | None, limit: int) -> str:
     if amp != -1 and ";" not in cut[amp:]:
         cut = cut[:amp]
     return cut + ELLIPSIS
-
-
-def plain(text: str | None, limit: int) -> str:
-    """Plain-text fields (headers, buttons) are never parsed as mrkdwn: only shorten."""
-    return shorten(text or "", limit)
 
 
 def safe_url(url: str | None) -> str | None:

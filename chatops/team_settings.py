@@ -16,7 +16,6 @@ from db.models_people import TeamSetting
 
 VISIBILITY = "rating_visibility"
 LEADS = "leads"
-SETTINGS = (VISIBILITY, LEADS)
 
 T = TypeVar("T")
 

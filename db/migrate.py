@@ -1,4 +1,4 @@
-"""Alembic driven from code: `chatops db upgrade` and the schema-is-current check."""
+"""Alembic driven from code: `chatops db upgrade`, and where the schema stands (`schema_state`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,7 +34,3 @@ def schema_state(engine: Engine) -> tuple[set[str], set[str]]:
         current = set(MigrationContext.configure(conn).get_current_heads())
     return current, set(script.get_heads())
 
-
-def schema_is_current(engine: Engine) -> bool:
-    current, heads = schema_state(engine)
-    return current == heads

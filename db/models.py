@@ -64,16 +64,17 @@ class OutboxMessage(Base):
 
     `stream` orders rows: a row is sent only when no earlier row of its stream is pending.
     `ticket_id` + `role` tie a row to a ticket's thread: `parent` posts it and records its ts,
-    `reply` posts in its thread, `parent_update` rewrites it.
+    `reply` posts in its thread, `parent_update` rewrites it. A deferred row (transport
+    `internal`) names a handler in `target`; the worker turns it into the real rows.
     """
 
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     stream: Mapped[str] = mapped_column(String(300))
-    transport: Mapped[str] = mapped_column(String(10))  # slack | teams
-    method: Mapped[str] = mapped_column(String(40))  # chat.postMessage | chat.update | teams.post
-    target: Mapped[str] = mapped_column(String(300))  # channel / user id / email:<addr> / team name
+    transport: Mapped[str] = mapped_column(String(10))  # slack | teams | internal
+    method: Mapped[str] = mapped_column(String(40))  # chat.postMessage | chat.update | teams.post | defer
+    target: Mapped[str] = mapped_column(String(300))  # channel / user / email:<addr> / team / handler
     role: Mapped[str] = mapped_column(String(20), default="plain")
     ticket_id: Mapped[str | None] = mapped_column(String(200))
     payload: Mapped[str] = mapped_column(Text)  # JSON

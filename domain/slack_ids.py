@@ -13,9 +13,5 @@ def is_user_id(text: str | None) -> bool:
     return bool(text and USER_ID.fullmatch(text))
 
 
-def is_channel_id(text: str | None) -> bool:
-    return bool(text and CHANNEL_ID.fullmatch(text))
-
-
 def is_dm_channel(text: str | None) -> bool:
     return bool(text and DM_CHANNEL_ID.fullmatch(text))

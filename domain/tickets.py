@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 Priority = Literal["urgent", "high", "normal", "low"]
-PRIORITIES: tuple[Priority, ...] = get_args(Priority)  # most urgent first
 
 Status = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
 DONE_STATUSES: frozenset[Status] = frozenset({"solved", "closed"})  # resolution met

@@ -59,7 +59,7 @@ def with_(path: str, value: Any) -> dict[str, Any]:
 def test_shipped_app_yaml_loads() -> None:
     config = load_config(REPO / "app.yaml")
     assert config.timezone == "Europe/Moscow"
-    assert config.calendar_names() == {"24x7", "office"}
+    assert set(config.calendars) == {"office"}
     assert config.calendars["office"].holidays == [date(2026, 12, 31), date(2027, 1, 1)]
     assert config.calendars["office"].country == "RU"
     assert config.sla.policies["high"].calendar == "office"
@@ -75,7 +75,7 @@ def test_shipped_app_yaml_loads() -> None:
 def test_minimal_config_gets_the_defaults() -> None:
     config = validate_config_data(copy.deepcopy(MINIMAL))
     assert config.timezone == "UTC" and config.slash_command == "/chatops" and config.admins == []
-    assert config.calendars == {} and config.calendar_names() == {"24x7"}
+    assert config.calendars == {}
     policies = config.sla.policies
     assert set(policies) == {"urgent", "high", "normal", "low"}
     assert policies["urgent"].first_response == timedelta(minutes=30)
@@ -113,8 +113,7 @@ def test_helpers() -> None:
     assert config.team_for("nope") is config.teams[0] and config.team_for(None) is config.teams[0]
     assert config.team_timezone(config.teams[0]) == "UTC"
     assert config.team_timezone(config.teams[1]) == "Asia/Tokyo"
-    assert config.calendar_timezone("office") == "Europe/Berlin"
-    assert config.calendar_timezone("24x7") == "UTC"
+    assert config.calendars["office"].timezone == "Europe/Berlin"
 
 
 def test_partial_policies_merge_over_defaults() -> None:

@@ -90,15 +90,6 @@ class AppConfig(Model):
         """The named team, or the first team when the name is absent or unknown."""
         return self.team(name) or self.teams[0]
 
-    def calendar_names(self) -> set[str]:
-        """Names a policy may use, the built-in "24x7" included."""
-        return set(self.calendars) | {ALWAYS_OPEN}
-
     def team_timezone(self, team: TeamConfig) -> str:
         """The team's timezone, else the global one."""
         return team.timezone or self.timezone
-
-    def calendar_timezone(self, name: str) -> str:
-        """The calendar's timezone, else the global one (also for "24x7")."""
-        calendar = self.calendars.get(name)
-        return (calendar.timezone if calendar else None) or self.timezone

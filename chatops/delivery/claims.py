@@ -113,11 +113,6 @@ def counts(session: Session) -> dict[str, int]:
     return {status: n for status, n in rows}
 
 
-def next_retry_at(session: Session) -> datetime | None:
-    return session.scalar(select(func.min(OutboxMessage.next_attempt_at))
-                          .where(OutboxMessage.status == "pending"))
-
-
 def recover_dead_claims(session: Session, host: str, now: datetime) -> int:
     """Free the claims (and channel reservations) of workers on this host that died, e.g.
     by kill -9, instead of waiting for their lease to run out. Worker names are

@@ -1,7 +1,8 @@
 """`after_review` teams: the agent's own ratings, kept back until the weekly review has posted.
 
-The weekly review calls `release_after_review` once it has posted a team's review; each agent
-gets one private DM with their ratings, and each rating is marked `delivered_to_agent_at`.
+`release_after_review` is for the weekly review (still to be built: nothing calls it yet) to
+call once it has posted a team's review; each agent then gets one private DM with their
+ratings, and each rating is marked `delivered_to_agent_at`.
 """
 from __future__ import annotations
 

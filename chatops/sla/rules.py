@@ -80,10 +80,3 @@ class SlaRules:
         if floor is None:
             return set()
         return {m.index for m in self.marks if m.key >= floor}
-
-    def colour_at(self, floor: int | None) -> str | None:
-        """The colour of the recorded mark `floor` (or the nearest configured one)."""
-        if floor is None or not self.marks:
-            return None
-        at_or_above = [m for m in self.marks if m.key >= floor]
-        return (at_or_above[-1] if at_or_above else self.marks[0]).colour
