@@ -15,9 +15,9 @@ import requests
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from chatops.delivery.teams_sender import is_legacy_connector
 from chatops.sandbox import fake_slack
 from chatops.sandbox.fake_slack import FakeSlack
-from chatops.sandbox.fake_teams import is_legacy_webhook
 
 TOKEN = "xoxb-test-token"
 USERS = {"ana@example.com": "U0ANA", "bo@example.com": "U0BO"}
@@ -229,8 +229,9 @@ def test_rate_limit_off_by_default(fake: FakeSlack, client: WebClient) -> None:
 def test_teams_endpoints(fake: FakeSlack) -> None:
     card = {"type": "message", "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive"}]}
     workflows, legacy = fake.teams_url("ops"), fake.teams_url("ops-old", workflows=False)
-    assert not is_legacy_webhook(workflows) and is_legacy_webhook(legacy)
-    assert is_legacy_webhook("https://contoso.webhook.office.com/webhookb2/x")
+    # the app sends each URL of the fake the card format its kind takes
+    assert not is_legacy_connector(workflows) and is_legacy_connector(legacy)
+    assert is_legacy_connector("https://contoso.webhook.office.com/webhookb2/x")
     resp = requests.post(workflows, json=card, timeout=5)
     assert resp.status_code == 202
     resp = requests.post(legacy, json={"@type": "MessageCard", "text": "hi"}, timeout=5)

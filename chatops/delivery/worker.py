@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from chatops.delivery import claims, outbox
 from chatops.delivery.deferred import DeferredWork
 from chatops.delivery.errors import Outcome, transient
-from chatops.delivery.outbox import POST, Job
+from chatops.delivery.outbox import POST, Job, Message
 from chatops.delivery.slack_sender import SlackSender
 from chatops.delivery.teams_sender import TeamsSender
 from chatops.delivery.wakeup import Wakeup
@@ -76,10 +76,7 @@ class DeliveryWorker:
         returns rows handled."""
         if not self._recovered:
             self._recover()
-        # Both loops expand (exactly once: compare-and-set): a hung Slack pass must not keep
-        # Teams cards from being written.
-        expanded = self.expand_deferred()
-        jobs = self._claim(transport)
+        expanded, jobs = self._expand_and_claim(transport)
         started = time.monotonic()
         for job in jobs:
             if time.monotonic() - started > RENEW_AFTER_SECONDS:
@@ -103,9 +100,17 @@ class DeliveryWorker:
             log.warning("freed %d outbox row(s) claimed by a worker that died", freed)
 
     def expand_deferred(self) -> int:
-        """Turn pending deferred rows into the messages to send: rendered on a read-only
-        snapshot, then written in one short transaction; returns how many were expanded."""
-        planned: list[tuple[int, list[outbox.Message]]] = []
+        """Expand the pending deferred rows now; returns how many were."""
+        planned, failed = self._plan_deferred()
+        if not planned and not failed:
+            return 0
+        with self.sessions.begin() as session:
+            return self._apply_deferred(session, planned, failed)
+
+    def _plan_deferred(self) -> tuple[list[tuple[int, list[Message]]], list[tuple[int, str]]]:
+        """Each pending deferred row's messages, asked of its handler on a read-only
+        snapshot: rendering never holds the write lock the webhook's writers share."""
+        planned: list[tuple[int, list[Message]]] = []
         failed: list[tuple[int, str]] = []
         with self.sessions() as session:
             for row in self.deferred.pending(read_only(session), self.batch * 4):
@@ -114,22 +119,30 @@ class DeliveryWorker:
                 except Exception as exc:  # a bug must not stop every other delivery
                     log.exception("outbox #%d: expanding deferred work failed", row.id)
                     failed.append((row.id, f"{type(exc).__name__}: {exc}"))
-        if not planned and not failed:
-            return 0
-        with self.sessions.begin() as session:
-            done = sum(self.deferred.apply(session, row_id, messages) for row_id, messages in planned)
-            for row_id, reason in failed:
-                outbox.settle_deferred(session, row_id, "failed", reason)
-        return done
+        return planned, failed
 
-    def _claim(self, transport: str | None = None) -> list[Job]:
-        now = _utcnow()
+    def _apply_deferred(self, session: Session, planned: list[tuple[int, list[Message]]],
+                        failed: list[tuple[int, str]]) -> int:
+        for row_id, reason in failed:
+            outbox.settle_deferred(session, row_id, "failed", reason)
+        return sum(self.deferred.apply(session, row_id, messages) for row_id, messages in planned)
+
+    def _expand_and_claim(self, transport: str | None) -> tuple[int, list[Job]]:
+        """Write the deferred rows' messages and claim what is due (compare-and-set), in one
+        write transaction: each takes the write lock once per pass, not twice."""
+        planned, failed = self._plan_deferred()  # both loops expand: a hung Slack pass must
+        now = _utcnow()                          # not keep Teams cards from being written
+        candidates: list[Any] = []
+        if not planned:  # else the rows to claim are looked up once they are written
+            with self.sessions() as session:  # look without blocking writers …
+                candidates = claims.due_rows(read_only(session), now, self.batch, transport)
         jobs: list[Job] = []
-        with self.sessions() as session:  # look without blocking writers …
-            candidates = claims.due_rows(read_only(session), now, self.batch, transport)
-        if not candidates:
-            return jobs
-        with self.sessions.begin() as session:  # … then claim (compare-and-set) in a write
+        if not candidates and not planned and not failed:
+            return 0, jobs
+        with self.sessions.begin() as session:  # … then write and claim
+            expanded = self._apply_deferred(session, planned, failed)
+            if expanded:  # what was just expanded may be due now
+                candidates = claims.due_rows(session, now, self.batch, transport)
             for row in candidates:
                 paced = row.transport == "slack" and row.method == POST
                 if paced and not claims.reserve_channel(session, row.target, now):
@@ -138,7 +151,7 @@ class DeliveryWorker:
                     jobs.append(Job.of(row))
                 elif paced:
                     claims.release_channel(session, row.target, now)
-        return jobs
+        return expanded, jobs
 
     def _record(self, job: Job, outcome: Outcome) -> None:
         """One Core UPDATE (this runs for every send), guarded: only while the row is ours."""

@@ -11,19 +11,18 @@ Every request is recorded in `FakeSlack.calls`; faults can be injected with `fai
 
 from __future__ import annotations
 
-import argparse
 import json
-import socket
 import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from chatops.sandbox.fake_state import Call, SlackState, dm_channel_id, parse_args
+from chatops.sandbox.fake_calls import Call, parse_args
+from chatops.sandbox.fake_http import FakeHandler, FakeServer, Reply, json_reply
+from chatops.sandbox.fake_state import SlackState, dm_channel_id
 from chatops.sandbox.fake_teams import TeamsEndpoints
 
 __all__ = ["Call", "FakeSlack", "main"]
@@ -39,61 +38,6 @@ class _Fault:
     retry_after: int | None
 
 
-@dataclass
-class _Reply:
-    status: int
-    payload: dict[str, Any] | None = None  # JSON body; None -> use `text`
-    text: str = ""
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def _json_reply(payload: dict[str, Any], status: int = 200, **headers: str) -> _Reply:
-    return _Reply(status, payload, headers=dict(headers))
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128  # benchmarks open many connections at once
-    fake: FakeSlack
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Stay quiet about clients that hang up (the default prints a traceback)."""
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.0"  # one request per connection: simple, and drops are unambiguous
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """No request logging to stderr."""
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
-        reply = self.server.fake._route(self.path, dict(self.headers.items()), body)
-        if reply is None:  # simulate a dropped connection: close without any response
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            return
-        if reply.payload is not None:
-            data, ctype = json.dumps(reply.payload).encode(), "application/json; charset=utf-8"
-        else:
-            data, ctype = reply.text.encode(), "text/plain; charset=utf-8"
-        self.send_response(reply.status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    do_GET = do_POST
-
-
 class FakeSlack:
     """In-process fake of the Slack Web API and Teams webhooks. See the module docstring."""
 
@@ -107,7 +51,7 @@ class FakeSlack:
         self._state = SlackState(users, channels)
         self._teams = TeamsEndpoints()
         self._lock = threading.RLock()
-        self._server: _Server | None = None
+        self._server: FakeServer | None = None
         self._thread: threading.Thread | None = None
         self.reset()
 
@@ -116,7 +60,7 @@ class FakeSlack:
     def start(self) -> FakeSlack:
         """Bind (port 0 picks a free port) and serve in a background thread."""
         if self._server is None:
-            self._server = _Server((self.host, self.port), _Handler)
+            self._server = FakeServer((self.host, self.port), FakeHandler)
             self._server.fake = self
             self.port = self._server.server_address[1]
             self._thread = threading.Thread(target=self._server.serve_forever,
@@ -245,12 +189,12 @@ class FakeSlack:
 
     # -- request handling ----------------------------------------------------------
 
-    def _route(self, target: str, headers: dict[str, str], body: bytes) -> _Reply | None:
+    def _route(self, target: str, headers: dict[str, str], body: bytes) -> Reply | None:
         """Handle one HTTP request; None means drop the connection."""
         at = time.monotonic()
         split = urlsplit(target)
         parts = split.path.strip("/").split("/")
-        reply: _Reply | None
+        reply: Reply | None
         if len(parts) == 2 and parts[0] == "api":
             method = parts[1]
             try:
@@ -261,7 +205,7 @@ class FakeSlack:
                 if self._down:
                     reply = None
                 elif bad_json:
-                    reply = _json_reply({"ok": False, "error": "invalid_json"})
+                    reply = json_reply({"ok": False, "error": "invalid_json"})
                 else:
                     reply = self._slack(method, args, headers, at)
         elif len(parts) == 3 and parts[0] == "teams":
@@ -274,9 +218,9 @@ class FakeSlack:
             args = payload if is_object else {"body": body.decode("utf-8", "replace")}
             with self._lock:
                 result = None if self._down else self._teams.handle(parts[1], parts[2], args if is_object else None)
-            reply = None if result is None else _Reply(result[0], text=result[1])
+            reply = None if result is None else Reply(result[0], text=result[1])
         else:
-            return _Reply(404, text="not found")
+            return Reply(404, text="not found")
         call = Call(method, args, at, reply.status if reply else 0, reply.payload if reply else None, headers)
         with self._lock:
             self._calls.append(call)
@@ -287,7 +231,7 @@ class FakeSlack:
                 traceback.print_exc()
         return reply
 
-    def _slack(self, method: str, args: dict[str, Any], headers: dict[str, str], at: float) -> _Reply:
+    def _slack(self, method: str, args: dict[str, Any], headers: dict[str, str], at: float) -> Reply:
         fault = next((f for f in self._faults if f.method in (None, method)), None)
         if fault is not None:
             self._faults.remove(fault)
@@ -295,67 +239,29 @@ class FakeSlack:
         auth = headers.get("Authorization", "")
         token = auth[7:] if auth.startswith("Bearer ") else str(args.get("token") or "")
         if not token or (self.token is not None and token != self.token):
-            return _json_reply({"ok": False, "error": "invalid_auth"})
+            return json_reply({"ok": False, "error": "invalid_auth"})
         channel = self._state.resolve_channel(str(args.get("channel") or ""))
         if method == "chat.postMessage" and self.enforce_rate_limit:
             last = self._last_post.get(channel)
             if last is not None and at - last < RATE_LIMIT_WINDOW:
                 self._violations += 1
-                return _json_reply({"ok": False, "error": "ratelimited"}, 429, **{"Retry-After": "1"})
+                return json_reply({"ok": False, "error": "ratelimited"}, 429, **{"Retry-After": "1"})
         result = self._state.handle(method, args)
         if method == "chat.postMessage" and result.get("ok"):
             self._last_post[channel] = at
-        return _json_reply(result)
+        return json_reply(result)
 
     @staticmethod
-    def _fault_reply(fault: _Fault) -> _Reply:
+    def _fault_reply(fault: _Fault) -> Reply:
         if fault.status == 429:
-            return _json_reply({"ok": False, "error": fault.error or "ratelimited"}, 429,
+            return json_reply({"ok": False, "error": fault.error or "ratelimited"}, 429,
                                **{"Retry-After": str(fault.retry_after or 1)})
         if fault.status >= 500:
-            return _Reply(fault.status, text="upstream error")
-        return _json_reply({"ok": False, "error": fault.error or "fatal_error"}, fault.status)
-
-
-def _format_call(call: Call) -> str:
-    """One-line summary of a call for the standalone server's console."""
-    args = {k: v for k, v in call.args.items() if k != "token"}
-    summary = json.dumps(args, default=str)
-    summary = summary if len(summary) <= 160 else summary[:157] + "..."
-    outcome = "dropped" if call.status == 0 else str(call.status)
-    if call.response is not None and not call.response.get("ok", True):
-        outcome += f" {call.response.get('error')}"
-    return f"{time.strftime('%H:%M:%S')} {call.method:<24} {outcome:<24} {summary}"
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Run the fake standalone and print each call as one line."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--token", default="xoxb-test-token")
-    parser.add_argument("--any-token", action="store_true", help="accept any non-empty token")
-    parser.add_argument("--user", action="append", default=[], metavar="EMAIL=UID",
-                        help="user for users.lookupByEmail (repeatable)")
-    parser.add_argument("--channel", action="append", metavar="CID",
-                        help="known channel id (repeatable); if given, others are channel_not_found")
-    parser.add_argument("--enforce-rate-limit", action="store_true")
-    ns = parser.parse_args(argv)
-    users = dict(u.split("=", 1) for u in ns.user)
-    fake = FakeSlack(token=None if ns.any_token else ns.token, users=users,
-                     channels=set(ns.channel) if ns.channel else None,
-                     enforce_rate_limit=ns.enforce_rate_limit, host=ns.host, port=ns.port)
-    fake.on_call = lambda call: print(_format_call(call), flush=True)
-    with fake:
-        print(f"fake Slack API: SLACK_API_URL={fake.url}", flush=True)
-        print(f"fake Teams webhooks: {fake.teams_url('<name>')} | {fake.teams_url('<name>', False)}",
-              flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+            return Reply(fault.status, text="upstream error")
+        return json_reply({"ok": False, "error": fault.error or "fatal_error"}, fault.status)
 
 
 if __name__ == "__main__":
-    main()
+    from chatops.sandbox.fake_slack_cli import main
+
+    main(description=__doc__)

@@ -7,7 +7,7 @@ Two kinds of endpoint exist, mirroring real Teams:
 * ``/teams/legacy/<name>`` - retired Office 365 connector: the app posts a MessageCard; the
   fake answers ``200`` with body ``1``.
 
-The app chooses the payload format from the URL: see `is_legacy_webhook`.
+The app chooses the payload format from the URL: see `chatops.delivery.teams_sender.is_legacy_connector`.
 """
 
 from __future__ import annotations
@@ -15,14 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 KINDS = ("workflows", "legacy")
-LEGACY_MARKERS = ("webhook.office.com", "/teams/legacy/")
-
-
-def is_legacy_webhook(url: str) -> bool:
-    """True if ``url`` is a legacy connector (MessageCard) webhook rather than a Workflows one."""
-    return any(marker in url for marker in LEGACY_MARKERS)
-
-
 class TeamsEndpoints:
     """Posts received and failures pending per endpoint name (not thread-safe by itself)."""
 

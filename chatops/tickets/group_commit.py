@@ -34,6 +34,16 @@ class GroupCommit:
         self._lock = threading.Lock()  # orders handle() against close()
         self._closed = False
 
+    @property
+    def waiting(self) -> int:
+        """Events queued for the writer and not taken yet."""
+        return self._queue.qsize()
+
+    @property
+    def running(self) -> bool:
+        """Whether the writer thread is storing events (it starts with the first one)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def handle(self, event: HelpdeskEvent) -> IngestResult:
         """Store the event (in some batch); returns once it is committed."""
         done: Future[IngestResult] = Future()

@@ -13,7 +13,6 @@ def test_benchmark_runs_at_reduced_size(capsys: pytest.CaptureFixture[str]) -> N
         assert measured["sent"] == 100 and measured["scanned"] == 100
         assert measured["outbox_rows"] == 100        # one small row per nudge …
         assert measured["messages"] == 4 * 100       # … expanded: reply, DM, Teams, parent
-        assert 0 < measured["min_s"] <= measured["median_s"]
-    assert result["ratio"] > 0
     out = capsys.readouterr().out
-    assert "| open tickets |" in out and "ratio 3,000 / 600" in out
+    # The printed report says what was measured: the ratio of the two medians it returned.
+    assert f"median scans: {result['large']['median_s'] / result['small']['median_s']:.2f}" in out

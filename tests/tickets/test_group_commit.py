@@ -3,6 +3,7 @@ and one bad event never costs its neighbours."""
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -50,8 +51,10 @@ def submit_all(group: GroupCommit, events: list[HelpdeskEvent]) -> list[Any]:
         first = pool.submit(group.handle, events[0])
         assert gate.entered.wait(10)
         rest = [pool.submit(group.handle, e) for e in events[1:]]
-        while group._queue.qsize() < len(rest):  # all of them waiting for the writer
-            threading.Event().wait(0.01)
+        deadline = time.monotonic() + 10
+        while group.waiting < len(rest):  # all of them waiting for the writer
+            assert time.monotonic() < deadline, f"only {group.waiting} of {len(rest)} queued"
+            time.sleep(0.01)
         gate.open.set()
         return [f.exception() or f.result() for f in [first, *rest]]
 
@@ -128,16 +131,15 @@ def test_many_concurrent_requests_each_get_their_own_answer(app: Harness) -> Non
 
 def test_closing_stops_the_writer(app: Harness) -> None:
     assert app.post_event(event(ticket_id="gc-0")).status_code == 202
-    writer = app.rt.event_writer._thread
-    assert writer is not None and writer.is_alive()
+    assert app.rt.event_writer.running
     app.rt.event_writer.close()
-    assert not writer.is_alive()
+    assert not app.rt.event_writer.running
 
 
 
 def test_an_event_after_close_is_still_stored_at_once(app: Harness) -> None:
     app.rt.event_writer.close()
-    assert app.rt.event_writer._thread is None  # never started
+    assert not app.rt.event_writer.running  # never started
     result = app.rt.event_writer.handle(parsed(ticket_id="gc-late"))
     assert not result.duplicate
     assert [t.id for t in app.rows(Ticket)] == ["gc-late"]
@@ -146,7 +148,7 @@ def test_an_event_after_close_is_still_stored_at_once(app: Harness) -> None:
 def test_an_event_after_the_running_writer_stopped_is_stored_at_once(app: Harness) -> None:
     assert app.post_event(event(ticket_id="gc-0")).status_code == 202  # starts the writer
     app.rt.event_writer.close()
-    assert not app.rt.event_writer._thread.is_alive()  # type: ignore[union-attr]
+    assert not app.rt.event_writer.running
     assert not app.rt.event_writer.handle(parsed(ticket_id="gc-late")).duplicate
     assert sorted(t.id for t in app.rows(Ticket)) == ["gc-0", "gc-late"]
 

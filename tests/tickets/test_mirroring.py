@@ -7,7 +7,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 
 from db.models import OutboxMessage, SlackThread
-from tests.conftest import Harness
+from tests.conftest import Harness, make_config
 from tests.events import comment, event
 
 
@@ -127,10 +127,16 @@ def test_unmatched_assignee_is_shown_by_name_never_pinged(app: Harness) -> None:
     assert "<@" not in blocks_text(parent)
 
 
-def test_unknown_team_goes_to_the_first_team(app: Harness) -> None:
-    app.post_event(event(team="nonexistent"))
+def test_unknown_team_goes_to_the_first_team(make_harness: Any) -> None:
+    support = {"name": "support", "channel": "C0SUPPORT", "leads": ["U0LEAD1"]}
+    billing = {"name": "billing", "channel": "C0BILLING", "leads": ["U0LEAD1"]}
+    app = make_harness(make_config(teams=[support, billing]))
+    app.post_event(event(team="nonexistent", ticket_id="1001"))
+    app.post_event(event(team="billing", ticket_id="1002"))
+    app.post_event(event(ticket_id="1003", team=None))
     app.deliver()
-    assert len(parents(app)) == 1
+    assert sorted(p["text"].split(":")[0] for p in parents(app)) == ["Ticket #1001", "Ticket #1003"]
+    assert [p["text"].split(":")[0] for p in app.fake.messages("C0BILLING")] == ["Ticket #1002"]
 
 
 def test_permanent_error_marks_row_failed_and_healthz_shows_it(app: Harness) -> None:
