@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, select
@@ -38,9 +39,13 @@ class DeferredWork:
             raise ValueError(f"a deferred handler named {name!r} is registered already")
         self._handlers[name] = handler
 
-    def pending(self, session: Session, limit: int) -> list[Row[Any]]:
-        """Deferred rows waiting to be expanded (id, handler name, args), oldest first."""
-        return list(session.execute(_PENDING.order_by(_TABLE.c.id).limit(limit)))
+    def pending(self, session: Session, limit: int,
+                created_before: datetime | None = None) -> list[Row[Any]]:
+        """Deferred rows waiting to be expanded (id, handler name, args), oldest first; only
+        those written before `created_before`, when given."""
+        query = _PENDING if created_before is None else _PENDING.where(
+            _TABLE.c.created_at < created_before)
+        return list(session.execute(query.order_by(_TABLE.c.id).limit(limit)))
 
     def messages(self, session: Session, row: Row[Any]) -> list[outbox.Message]:
         """What the row's handler says to send now (it only reads)."""

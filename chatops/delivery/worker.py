@@ -48,6 +48,7 @@ _GIVEN_UP = _recording(status=bindparam("b_status"), last_error=bindparam("b_err
 IDLE_POLL_SECONDS = 0.25
 MIN_PASS_GAP_SECONDS = 0.02
 RENEW_AFTER_SECONDS = 10.0  # a pass running longer renews each claim before its send
+TEAMS_TAKES_OVER = timedelta(seconds=5)  # deferred rows older than this, the Teams loop expands too
 
 
 def _utcnow() -> datetime:
@@ -107,13 +108,14 @@ class DeliveryWorker:
         with self.sessions.begin() as session:
             return self._apply_deferred(session, planned, failed)
 
-    def _plan_deferred(self) -> tuple[list[tuple[int, list[Message]]], list[tuple[int, str]]]:
+    def _plan_deferred(self, created_before: datetime | None = None
+                       ) -> tuple[list[tuple[int, list[Message]]], list[tuple[int, str]]]:
         """Each pending deferred row's messages, asked of its handler on a read-only
         snapshot: rendering never holds the write lock the webhook's writers share."""
         planned: list[tuple[int, list[Message]]] = []
         failed: list[tuple[int, str]] = []
         with self.sessions() as session:
-            for row in self.deferred.pending(read_only(session), self.batch * 4):
+            for row in self.deferred.pending(read_only(session), self.batch * 4, created_before):
                 try:
                     planned.append((row.id, self.deferred.messages(session, row)))
                 except Exception as exc:  # a bug must not stop every other delivery
@@ -130,8 +132,12 @@ class DeliveryWorker:
     def _expand_and_claim(self, transport: str | None) -> tuple[int, list[Job]]:
         """Write the deferred rows' messages and claim what is due (compare-and-set), in one
         write transaction: each takes the write lock once per pass, not twice."""
-        planned, failed = self._plan_deferred()  # both loops expand: a hung Slack pass must
-        now = _utcnow()                          # not keep Teams cards from being written
+        now = _utcnow()
+        # The Slack loop expands; the Teams loop only what waited longer than TEAMS_TAKES_OVER
+        # (a hung Slack pass must not keep Teams cards from being written, and rendering every
+        # row twice would only cost the web process CPU).
+        planned, failed = self._plan_deferred(
+            now - TEAMS_TAKES_OVER if transport == "teams" else None)
         candidates: list[Any] = []
         if not planned:  # else the rows to claim are looked up once they are written
             with self.sessions() as session:  # look without blocking writers …
