@@ -20,12 +20,11 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from chatops.app import Runtime, build_bolt, build_runtime, create_app, start_background_scheduler
 from chatops.cli import LOG_FORMAT, configure_logging
+from chatops.app import Runtime, build_bolt, build_runtime, create_app, start_background_scheduler
 from chatops.config import load_config
 from chatops.delivery.wakeup import UdpWakeup, UdpWakeupSender, Wakeup
 from chatops.environment import Environment
