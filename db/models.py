@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from db.types import UTCDateTime
@@ -37,7 +37,9 @@ class Ticket(Base):
 
 
 class ReceivedEvent(Base):
-    """Every accepted helpdesk event id, so a redelivery has no effect."""
+    """Every accepted helpdesk event id, so a redelivery has no effect; with what the event
+    said of the ticket's history (its status then, the comment's author role and visibility),
+    read back in `occurred_at` order by QA's signals."""
 
     __tablename__ = "received_events"
 
@@ -46,6 +48,11 @@ class ReceivedEvent(Base):
     ticket_id: Mapped[str | None] = mapped_column(String(200))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str | None] = mapped_column(String(20))  # the ticket's status in the event
+    comment_role: Mapped[str | None] = mapped_column(String(40))  # author_role of its comment
+    comment_public: Mapped[bool | None] = mapped_column(Boolean)
+
+    __table_args__ = (Index("ix_received_events_ticket", "ticket_id", "occurred_at"),)
 
 
 class SlackThread(Base):

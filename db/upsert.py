@@ -20,13 +20,16 @@ _RECORD_EVENT = {
 
 
 def record_event_once(session: Session, event_id: str, type_: str, ticket_id: str | None,
-                      occurred_at: datetime, received_at: datetime) -> bool:
-    """Store the event id; False when it was stored before (a redelivery)."""
+                      occurred_at: datetime, received_at: datetime, *, status: str | None = None,
+                      comment_role: str | None = None, comment_public: bool | None = None) -> bool:
+    """Store the event id (with what it says of the ticket's history); False when it was
+    stored before (a redelivery)."""
     connection = session.connection()
     statement = _RECORD_EVENT[connection.dialect.name]
-    result = connection.execute(statement, dict(id=event_id, type=type_, ticket_id=ticket_id,
-                                                occurred_at=occurred_at,
-                                                received_at=received_at))
+    result = connection.execute(statement, dict(
+        id=event_id, type=type_, ticket_id=ticket_id, occurred_at=occurred_at,
+        received_at=received_at, status=status, comment_role=comment_role,
+        comment_public=comment_public))
     return result.first() is not None
 
 

@@ -71,8 +71,11 @@ class Ingest:
     def store(self, session: Session, event: HelpdeskEvent) -> IngestResult:
         """One event's work inside the caller's transaction."""
         now = self.clock.now()
+        comment = event.comment if event.type == "ticket.commented" else None
         if not record_event_once(session, event.id, event.type, event.ticket.id,
-                                 event.occurred_at, now):
+                                 event.occurred_at, now, status=event.ticket.status,
+                                 comment_role=comment.author_role[:40] if comment else None,
+                                 comment_public=comment.public if comment else None):
             return IngestResult(duplicate=True, ticket_id=event.ticket.id)
         # Most events of a busy helpdesk are for new tickets: a Core existence check is
         # much cheaper than an ORM load that finds nothing.
