@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from chatops.clock import Clock, SystemClock
 from chatops.config import AppConfig
-from chatops.delivery.claims import PACE_INTERVAL
 from chatops.delivery.deferred import DeferredWork
+from chatops.delivery.pacing import Pacing
 from chatops.delivery.slack_sender import SlackSender, make_client
 from chatops.delivery.teams_sender import TeamsSender
 from chatops.delivery.wakeup import Wakeup
@@ -39,8 +39,10 @@ log = logging.getLogger("chatops")
 
 
 def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = None,
-                  engine: Engine | None = None, pace: timedelta = PACE_INTERVAL,
+                  engine: Engine | None = None, pace: Pacing | timedelta | None = None,
                   metrics: Metrics | None = None, wakeup: Wakeup | None = None) -> Runtime:
+    """`pace`: Slack's documented intervals by default (chatops.delivery.pacing); one
+    interval for every key when a timedelta (tests)."""
     clock = clock or SystemClock()
     engine = engine or make_engine(env.database_url)
     sessions = make_session_factory(engine)
@@ -60,7 +62,8 @@ def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = Non
     deferred.register(NUDGE, lambda session, args: sla.nudge_messages(
         session, args, lambda s, ticket: parent.render(s, ticket, update=True), clock.now()))
     worker = DeliveryWorker(sessions, SlackSender(client, sessions), TeamsSender(teams_env),
-                            metrics=metrics, wakeup=wakeup, pace=pace, deferred=deferred)
+                            metrics=metrics, wakeup=wakeup, deferred=deferred,
+                            pacing=Pacing.every(pace) if isinstance(pace, timedelta) else pace)
     _watch_outbox(metrics, sessions)
     return Runtime(config=config, env=env, clock=clock, engine=engine, sessions=sessions,
                    metrics=metrics, wakeup=wakeup, ingest=ingest, event_writer=GroupCommit(ingest),

@@ -59,6 +59,7 @@ class Runtime:
             stop()
         if self.worker_thread is not None:
             self.worker_thread.join(timeout=10)
+        self.worker.close()
         self.event_writer.close()
         self.wakeup.close()
         self.engine.dispose()

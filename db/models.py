@@ -95,6 +95,9 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     result_channel: Mapped[str | None] = mapped_column(String(40))
     result_ts: Mapped[str | None] = mapped_column(String(40))
+    # Under a backlog: `reply` rows of one stream may be sent as one message, an `update` is
+    # dropped when a later `update` of its stream replaces it; NULL: never merged or dropped.
+    merge: Mapped[str | None] = mapped_column(String(10))
 
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
@@ -110,6 +113,22 @@ class ChannelPace(Base):
 
     channel: Mapped[str] = mapped_column(String(300), primary_key=True)
     next_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DeliveryPause(Base):
+    """A transport (`slack`, `teams:<team>`) paused as a whole: unreachable, answering 5xx, or
+    refusing our credentials. Every worker skips its rows until `until`, when one of them
+    (`probe_by`) lets one row through; any answer about that row resumes the transport."""
+
+    __tablename__ = "delivery_pauses"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # outage | credentials
+    reason: Mapped[str] = mapped_column(Text)
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
+    until: Mapped[datetime] = mapped_column(UTCDateTime())  # the next probe, not before
+    failures: Mapped[int] = mapped_column(Integer)  # probes failed in a row (the backoff's step)
+    probe_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class SlackUser(Base):

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 from chatops.app import Runtime, build_runtime, create_app
 from chatops.clock import Clock
 from chatops.config import AppConfig, validate_config_data
+from chatops.delivery.pacing import Pacing
 from chatops.environment import Environment
 from chatops.sandbox.fake_slack import FakeSlack
 from db.migrate import upgrade
@@ -115,9 +116,10 @@ def make_harness(database_url: str, fake_slack: FakeSlack,
     monkeypatch.setenv("TEAMS_WEBHOOK_SUPPORT", fake_slack.teams_url("support"))
 
     def make(config: AppConfig | None = None, clock: Clock | None = None,
-             pace: timedelta = timedelta(milliseconds=20)) -> Harness:
-        """`pace` is short here so tests run fast; test_delivery checks the real one."""
-        env = Environment(slack_bot_token=signing.BOT_TOKEN,
+             pace: Pacing | timedelta = timedelta(milliseconds=20),
+             token: str = signing.BOT_TOKEN) -> Harness:
+        """`pace` is short here so tests run fast; test_pacing checks the real one."""
+        env = Environment(slack_bot_token=token,
                           slack_signing_secret=signing.SLACK_SIGNING_SECRET,
                           slack_api_url=fake_slack.url, database_url=database_url,
                           webhook_secret=signing.WEBHOOK_SECRET)

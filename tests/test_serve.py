@@ -35,7 +35,7 @@ def test_serve_mirrors_over_real_http(tmp_path: Path) -> None:
             lambda: json.loads(get(server, "/healthz"))["outbox_pending"] == 0, 10)
         health = json.loads(get(server, "/healthz"))
         assert health == {"status": "ok", "db": "ok", "outbox_pending": 0, "outbox_failed": 0,
-                          "worker": "running"}
+                          "oldest_pending_seconds": None, "paused": {}, "worker": "running"}
     finally:
         server.stop()
 

@@ -1,8 +1,9 @@
 """Choosing and claiming outbox rows so that any number of workers can run side by side.
 
 A row is due when it is pending, its retry time has come, nobody holds a live claim on it,
-no earlier row of its stream is still pending (order per thread), and its channel's pace
-allows a post. Claims are compare-and-set updates, so two workers never send the same row.
+no earlier row of its stream is still pending (order per thread), and its pace key
+(`chatops.delivery.pacing`: the channel of a post, the workspace's chat.update) allows a
+call. Claims are compare-and-set updates, so two workers never send the same row.
 """
 from __future__ import annotations
 
@@ -10,15 +11,15 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, String, bindparam, case, cast, func, or_, select, update
+from sqlalchemy import Select, String, and_, bindparam, case, cast, func, literal, null, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from chatops.delivery.outbox import INTERNAL, POST
+from chatops.delivery.outbox import INTERNAL, UPDATE
+from chatops.delivery.pacing import UPDATE_KEY, pace_key
 from chatops.processes import alive
 from db.models import ChannelPace, OutboxMessage
 
-PACE_INTERVAL = timedelta(seconds=1.1)  # Slack allows ~1 chat.postMessage per second per channel
 LEASE = timedelta(seconds=60)
 
 # The statements every send runs, built once (Core: no ORM bookkeeping on the hot path).
@@ -44,26 +45,26 @@ def due_rows(session: Session, now: datetime, limit: int,
 
 @lru_cache(maxsize=16)
 def due_query(limit: int, transport: str | None = None) -> Select[Any]:
-    """Sendable rows, oldest first, at most `limit`: of posts, only the oldest of each
-    channel or DM (a channel takes one post per pace interval: under a backlog, more posts
-    of one channel would only be claimed, refused and released again); other rows (updates,
-    Teams cards) each on their own."""
+    """Sendable rows, oldest first, at most `limit`: of each pace key only the oldest (a key
+    takes one call per interval: under a backlog, more rows of one key would only be claimed,
+    refused and released again); rows not paced ahead (Teams cards) each on their own."""
     o = OutboxMessage
     now = bindparam("b_now", type_=OutboxMessage.__table__.c.next_attempt_at.type)
     earlier = aliased(OutboxMessage)
     blocked_by_order = (select(earlier.id)
                         .where(earlier.stream == o.stream, earlier.status == "pending",
                                earlier.id < o.id).exists())
-    # Not correlated: the database works out the paced channels once per query, not per row.
-    paced = o.target.in_(select(ChannelPace.channel).where(ChannelPace.next_at > now))
+    key = case((and_(o.transport == "slack", o.method == UPDATE), literal(UPDATE_KEY)),
+               (o.transport == "slack", o.target), else_=null())  # as pacing.pace_key
+    # Not correlated: the database works out the paced keys once per query, not per row.
+    paced = key.in_(select(ChannelPace.channel).where(ChannelPace.next_at > now))
     heads = (select(func.min(o.id))
              .where(o.status == "pending", o.next_attempt_at <= now,
                     or_(o.claimed_until.is_(None), o.claimed_until < now),
                     o.transport != INTERNAL,
                     ~blocked_by_order,
-                    or_(o.method != POST, ~paced))
-             .group_by(case((o.method == POST, o.transport + ":" + o.target),
-                            else_="row:" + cast(o.id, String)))
+                    or_(key.is_(None), ~paced))
+             .group_by(func.coalesce(key, "row:" + cast(o.id, String)))
              .order_by(func.min(o.id)).limit(limit))
     if transport is not None:
         heads = heads.where(o.transport == transport)
@@ -88,7 +89,8 @@ def claim(session: Session, row: Any, worker: str, now: datetime) -> bool:
 
 
 def reserve_channel(session: Session, channel: str, now: datetime) -> bool:
-    """Hold the channel while one post is in flight; `release_channel` sets the real pace."""
+    """Hold a pace key (a channel, the workspace's chat.update) while its call is in flight;
+    `release_channel` sets the real pace once the answer is in."""
     conn = session.connection()
     held = conn.execute(_HOLD, {"b_channel": channel, "now": now, "until": now + LEASE})
     if held.rowcount == 1:
@@ -129,7 +131,8 @@ def recover_dead_claims(session: Session, host: str, now: datetime) -> int:
         if alive(pid):
             continue
         row.claimed_until, row.claimed_by = None, None
-        if row.method == POST:
-            release_channel(session, row.target, now)
+        key = pace_key(row.transport, row.method, row.target)
+        if key is not None:
+            release_channel(session, key, now)
         freed += 1
     return freed

@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-from chatops.delivery.errors import Outcome, classify_slack_error, transient
+from chatops.delivery.errors import Outcome, classify_slack_error, is_unreachable, transient, unreachable
 from db.models import SlackUser
 from db.session import read_only
 
@@ -72,6 +72,8 @@ class UserDirectory:
                 return None
             raise LookupFailed(outcome) from exc
         except Exception as exc:  # connection refused, reset, timeout …
-            raise LookupFailed(transient(f"users.lookupByEmail: {exc!r}", attempts)) from exc
+            reason = f"users.lookupByEmail: {exc!r}"
+            raise LookupFailed(unreachable(reason) if is_unreachable(exc)
+                               else transient(reason, attempts)) from exc
         user = response.get("user") or {}
         return user.get("id")

@@ -1,17 +1,30 @@
-"""Sorting send failures into what to do next: retry, wait, give up (as Sentry does)."""
+"""Sorting send failures into what to do next: retry, wait, give up (as Sentry does), or pause
+the whole transport (an outage, or credentials Slack refuses: no row could get through)."""
 from __future__ import annotations
 
+import http.client
 from dataclasses import dataclass
 from typing import Literal
 
 from slack_sdk.errors import SlackApiError
 
-Kind = Literal["ok", "retry", "ratelimited", "permanent", "skipped"]
+# `outage` and `credentials` are about the transport, not the row: the transport pauses as a
+# whole (chatops.delivery.pauses) and the row waits, its place kept, without a retry of its own.
+Kind = Literal["ok", "retry", "ratelimited", "permanent", "skipped", "outage", "credentials"]
+TRANSPORT_WIDE: frozenset[str] = frozenset({"outage", "credentials"})
 
-# Slack answers that no retry will fix: the row is marked failed with the reason.
+# The app's own token is missing, wrong or revoked: every call would fail the same way until a
+# working token is configured (and the process restarted with it).
+CREDENTIAL_SLACK_ERRORS = frozenset({
+    "not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired",
+})
+
+# Slack's own "not now" answers (HTTP 200, ok: false): as a 5xx.
+OUTAGE_SLACK_ERRORS = frozenset({"service_unavailable", "request_timeout"})
+
+# Slack answers about one message or one target that no retry will fix: that row is failed.
 PERMANENT_SLACK_ERRORS = frozenset({
     "channel_not_found", "not_in_channel", "is_archived", "channel_is_archived",
-    "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
     "no_permission", "missing_scope", "restricted_action", "ekm_access_denied",
     "msg_too_long", "no_text", "invalid_blocks", "invalid_blocks_format", "invalid_attachments",
     "too_many_attachments", "invalid_arguments", "invalid_arg_name", "message_not_found",
@@ -31,6 +44,10 @@ class Outcome:
     delay: float = 0.0  # seconds before the next attempt (retry / ratelimited)
     channel: str | None = None  # where Slack put it (posts)
     ts: str | None = None
+
+    @property
+    def transport_wide(self) -> bool:
+        return self.kind in TRANSPORT_WIDE
 
 
 def backoff(attempts: int) -> float:
@@ -52,13 +69,27 @@ def classify_slack_error(exc: SlackApiError, attempts: int) -> Outcome:
             wait = 1.0
         return Outcome("ratelimited", f"rate limited by Slack (Retry-After {wait:g}s)", max(wait, 0.0))
     if status >= 500:
-        return Outcome("retry", f"Slack answered HTTP {status}", backoff(attempts))
+        return Outcome("outage", f"Slack answered HTTP {status}")
+    if error in CREDENTIAL_SLACK_ERRORS:
+        return Outcome("credentials", error)
+    if error in OUTAGE_SLACK_ERRORS:
+        return Outcome("outage", error)
     if error in PERMANENT_SLACK_ERRORS:
         return Outcome("permanent", error)
-    # Unknown errors (fatal_error, internal_error, request_timeout, service_unavailable …)
+    # Unknown errors (fatal_error, internal_error …): this row tries again later by itself.
     return Outcome("retry", error or f"HTTP {status}", backoff(attempts))
 
 
+def is_unreachable(exc: BaseException) -> bool:
+    """A refused, reset or dropped connection, a timeout, a name that does not resolve."""
+    return isinstance(exc, (OSError, http.client.HTTPException))
+
+
+def unreachable(reason: str) -> Outcome:
+    """The endpoint could not be reached or gave no answer: the transport pauses."""
+    return Outcome("outage", reason)
+
+
 def transient(reason: str, attempts: int) -> Outcome:
-    """A dropped connection, timeout or unreadable answer: try again later."""
+    """An odd answer or an unexpected error while sending this row: it tries again later."""
     return Outcome("retry", reason, backoff(attempts))

@@ -51,11 +51,15 @@ class Message:
     payload: dict[str, Any]
     role: Role
     ticket_id: str | None = None
+    # Under a backlog (chatops.delivery.coalescing): `reply` may share one message with the
+    # replies queued behind it, `update` is dropped when a later one rewrites the same message.
+    # None (the default, and every kind that does not say otherwise): never merged or dropped.
+    merge: Literal["reply", "update"] | None = None
 
     def columns(self) -> dict[str, Any]:
         return dict(stream=self.stream, transport=self.transport, method=self.method,
                     target=self.target, role=self.role, ticket_id=self.ticket_id,
-                    payload=_dumps(self.payload))
+                    payload=_dumps(self.payload), merge=self.merge)
 
 
 @dataclass(frozen=True)
@@ -87,13 +91,18 @@ def parent_post(ticket_id: str, channel: str, payload: dict[str, Any]) -> Messag
     return Message(ticket_stream(ticket_id), "slack", POST, channel, payload, "parent", ticket_id)
 
 
-def thread_reply(ticket_id: str, channel: str, payload: dict[str, Any]) -> Message:
-    return Message(ticket_stream(ticket_id), "slack", POST, channel, payload, "reply", ticket_id)
+def thread_reply(ticket_id: str, channel: str, payload: dict[str, Any], *,
+                 mergeable: bool = False) -> Message:
+    """A reply in the ticket's thread; `mergeable`: plain news (no button, no nudge) that may
+    share one message with the replies queued right behind it."""
+    return Message(ticket_stream(ticket_id), "slack", POST, channel, payload, "reply", ticket_id,
+                   merge="reply" if mergeable else None)
 
 
 def parent_update(ticket_id: str, channel: str, payload: dict[str, Any]) -> Message:
+    """The parent rewritten to the ticket's state: a later redraw makes it obsolete."""
     return Message(ticket_stream(ticket_id), "slack", UPDATE, channel, payload, "parent_update",
-                   ticket_id)
+                   ticket_id, merge="update")
 
 
 def direct_message(to: Recipient, payload: dict[str, Any]) -> Message:

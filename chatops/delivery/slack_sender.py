@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from blocks.text import resolve_user_tokens, user_tokens
 from chatops.delivery.directory import LookupFailed, UserDirectory
-from chatops.delivery.errors import Outcome, classify_slack_error, transient
+from chatops.delivery.errors import Outcome, classify_slack_error, is_unreachable, transient, unreachable
 from chatops.delivery.outbox import Job
 from db.models import SlackThread
 from db.session import read_only
@@ -34,6 +34,8 @@ class SlackSender:
         self.directory = UserDirectory(client, sessions)
 
     def send(self, job: Job) -> Outcome:
+        if not self.client.token:
+            return Outcome("credentials", "SLACK_BOT_TOKEN is not set")
         body = job.payload
         emails = set(user_tokens(body))
         target = job.target
@@ -76,5 +78,7 @@ class SlackSender:
         except SlackApiError as exc:
             return classify_slack_error(exc, job.attempts)
         except Exception as exc:  # connection refused / reset, timeout, bad body
+            if is_unreachable(exc):
+                return unreachable(f"{job.method}: {exc!r}")
             return transient(f"{job.method}: {exc!r}", job.attempts)
         return Outcome("ok", channel=response.get("channel"), ts=response.get("ts"))

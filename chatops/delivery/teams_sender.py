@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 
 import requests
 
-from chatops.delivery.errors import Outcome, backoff, transient
+from chatops.delivery.errors import Outcome, transient, unreachable
 from chatops.delivery.outbox import Job
 
 TIMEOUT_SECONDS = 5  # Teams runs in its own delivery thread; a hung endpoint only holds Teams
@@ -36,6 +36,8 @@ class TeamsSender:
         body = cards["legacy"] if is_legacy_connector(url) else cards["adaptive"]
         try:
             response = self.http.post(url, json=body, timeout=TIMEOUT_SECONDS)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            return unreachable(f"Teams webhook: {exc!r}")
         except requests.RequestException as exc:
             return transient(f"Teams webhook: {exc!r}", job.attempts)
         status = response.status_code
@@ -48,5 +50,5 @@ class TeamsSender:
                 wait = 5.0
             return Outcome("ratelimited", f"Teams rate limited (Retry-After {wait:g}s)", wait)
         if status >= 500 or status == 408:
-            return Outcome("retry", f"Teams webhook answered HTTP {status}", backoff(job.attempts))
+            return Outcome("outage", f"Teams webhook answered HTTP {status}")
         return Outcome("permanent", f"Teams webhook answered HTTP {status}: {response.text[:200]}")

@@ -97,7 +97,8 @@ class Ingest:
         for hook in self.hooks:
             redraw = hook(session, ticket, event, now) or redraw
         messages = [post_later(ticket.id)] if first else []
-        messages += [outbox.thread_reply(ticket.id, team.channel, reply) for reply in changes]
+        messages += [outbox.thread_reply(ticket.id, team.channel, reply, mergeable=True)
+                     for reply in changes]
         if event.comment is not None and event.type == "ticket.commented":
             messages.append(self._comment_reply(ticket, team, event))
         if not first and (redraw or ticket_view(ticket, team.agents) != before):
@@ -112,7 +113,7 @@ class Ingest:
         assert c is not None
         author = agent_person(c.author.name, c.author.email, team.agents)
         message = ticket_blocks.comment_reply(author, c.public, c.body)  # type: ignore[arg-type]
-        return outbox.thread_reply(ticket.id, team.channel, message)
+        return outbox.thread_reply(ticket.id, team.channel, message, mergeable=True)
 
 
 def _meet_first_response(ticket: Ticket, event: HelpdeskEvent) -> None:

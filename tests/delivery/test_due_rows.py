@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from chatops.delivery import claims, outbox
+from chatops.delivery.pacing import UPDATE_KEY
 from db.models import ChannelPace, OutboxMessage
 from tests.conftest import Harness
 
@@ -24,17 +25,19 @@ def add(app: Harness, write) -> None:  # type: ignore[no-untyped-def]
                                                                 next_attempt_at=NOW))
 
 
-def test_one_post_per_channel_but_every_update(app: Harness) -> None:
+def test_one_post_per_channel_and_one_update_for_the_workspace(app: Harness) -> None:
+    """A channel takes one post per second, the workspace one chat.update per 1.2 s (Tier 3):
+    of each, only the oldest due row is a candidate."""
     def write(session):  # type: ignore[no-untyped-def]
         for n in range(3):  # three new tickets in one channel: three posts
             outbox.add(session, outbox.parent_post(f"t{n}", "C1", MSG))
-        for n in range(3, 6):  # three parents to redraw, one per ticket
-            outbox.add(session, outbox.parent_update(f"t{n}", "C1", MSG))
+        for n in range(3, 6):  # three parents to redraw, one per ticket, two channels
+            outbox.add(session, outbox.parent_update(f"t{n}", "C1" if n < 5 else "C3", MSG))
         outbox.add(session, outbox.parent_post("t9", "C2", MSG))
     add(app, write)
-    assert due(app) == [("chat.postMessage", "C1", "ticket:t0")] + [
-        ("chat.update", "C1", f"ticket:t{n}") for n in range(3, 6)] + [
-        ("chat.postMessage", "C2", "ticket:t9")]
+    assert due(app) == [("chat.postMessage", "C1", "ticket:t0"),
+                        ("chat.update", "C1", "ticket:t3"),
+                        ("chat.postMessage", "C2", "ticket:t9")]
 
 
 def test_a_paced_channel_waits_and_others_go(app: Harness) -> None:
@@ -45,7 +48,16 @@ def test_a_paced_channel_waits_and_others_go(app: Harness) -> None:
         session.add(ChannelPace(channel="C1", next_at=NOW + timedelta(seconds=1)))
     add(app, write)
     assert due(app) == [("chat.postMessage", "C2", "ticket:t1"),
-                        ("chat.update", "C1", "ticket:t2")]  # updates are not paced
+                        ("chat.update", "C1", "ticket:t2")]  # updates have a pace of their own
+
+
+def test_updates_wait_for_the_workspace_pace(app: Harness) -> None:
+    def write(session):  # type: ignore[no-untyped-def]
+        outbox.add(session, outbox.parent_update("t0", "C1", MSG))
+        outbox.add(session, outbox.parent_post("t1", "C1", MSG))
+        session.add(ChannelPace(channel=UPDATE_KEY, next_at=NOW + timedelta(seconds=1)))
+    add(app, write)
+    assert due(app) == [("chat.postMessage", "C1", "ticket:t1")]
 
 
 def test_a_thread_waits_for_its_earlier_rows_and_a_retry_blocks_only_its_thread(

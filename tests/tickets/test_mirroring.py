@@ -8,6 +8,8 @@ from slack_sdk.models.blocks import Block
 
 from db.models import OutboxMessage, SlackThread
 from tests.conftest import Harness, make_config
+from tests.delivery.threads import part_texts
+from tests.delivery.threads import parts as message_parts
 from tests.events import comment, event
 
 
@@ -68,27 +70,33 @@ def test_update_before_created_still_one_parent_then_right_state(app: Harness) -
 
 
 def test_later_events_reply_in_thread_and_update_parent(app: Harness) -> None:
-    app.post_event(event())
-    app.post_event(comment(event(occurred_at="2026-11-23T09:35:00Z"), "Hello Ann, on it"))
-    app.post_event(comment(event(occurred_at="2026-11-23T09:36:00Z"), "Customer is VIP",
-                           public=False, comment_id="c-2"))
-    app.post_event(event("ticket.updated", occurred_at="2026-11-23T09:40:00Z", status="open",
-                         assignee={"name": "Carol", "email": "carol@example.com"}))
+    """Events minutes apart, as a helpdesk sends them: each is delivered before the next
+    (replies queued together may share a message: tests/delivery/test_coalescing.py)."""
     carol = {"name": "Carol", "email": "carol@example.com"}
-    app.post_event(event("ticket.closed", occurred_at="2026-11-23T10:00:00Z", status="closed",
-                         assignee=carol))
-    app.post_event(event("ticket.reopened", occurred_at="2026-11-23T10:05:00Z", status="open",
-                         assignee=carol))
-    app.deliver()
+    for body in (
+            event(),
+            comment(event(occurred_at="2026-11-23T09:35:00Z"), "Hello Ann, on it"),
+            comment(event(occurred_at="2026-11-23T09:36:00Z"), "Customer is VIP",
+                    public=False, comment_id="c-2"),
+            event("ticket.updated", occurred_at="2026-11-23T09:40:00Z", status="open",
+                  assignee=carol),
+            event("ticket.closed", occurred_at="2026-11-23T10:00:00Z", status="closed",
+                  assignee=carol),
+            event("ticket.reopened", occurred_at="2026-11-23T10:05:00Z", status="open",
+                  assignee=carol)):
+        app.post_event(body)
+        assert app.deliver() == 0
     [parent] = parents(app)
     replies = [r["text"] for r in app.fake.thread("C0SUPPORT", parent["ts"])]
     assert "Public reply" in replies[0]
     assert "Internal note" in replies[1]
-    assert "new → open" in replies[2]
-    assert "Assigned to <@U0AGENT2>" in replies[3]   # found by users.lookupByEmail
-    assert "Closed" in replies[4]
-    assert "Reopened" in replies[5]
-    assert len(replies) == 6
+    # One event, two pieces of news: one message, a part each.
+    assert [part_texts(p) for p in message_parts(app.fake.thread("C0SUPPORT", parent["ts"])[2])
+            ] == [":arrows_counterclockwise: Status: new → open",
+                  ":bust_in_silhouette: Assigned to <@U0AGENT2> (was Bob Agent)"]  # looked up
+    assert "Closed" in replies[3]
+    assert "Reopened" in replies[4]
+    assert len(replies) == 5
     assert all(not m.get("reply_broadcast") for m in app.fake.messages())
     assert "<@U0AGENT2>" in blocks_text(parent)     # the parent shows the current state
     assert len(app.fake.calls_to("users.lookupByEmail")) == 1   # cached

@@ -1,0 +1,127 @@
+"""A transport-wide pause, not a row-wide failure: an outage, a wrong or missing token stop the
+transport as a whole; rows wait, in order, and go once each when it answers again."""
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from chatops.delivery import outbox
+from chatops.delivery.pauses import PAUSE_CAP_SECONDS, pause_delay
+from db.models import OutboxMessage
+from tests.conftest import Harness, make_config
+from tests.delivery.threads import parents, thread_parts
+from tests.events import comment, event
+
+
+def _three_tickets_with_a_comment(app: Harness) -> None:
+    for n in range(3):
+        tid = f"k{n}"
+        assert app.post_event(event(ticket_id=tid)).status_code == 202
+        assert app.post_event(comment(event(ticket_id=tid, occurred_at="2026-11-23T09:31:00Z"),
+                                      f"{tid} first answer")).status_code == 202
+
+
+def _assert_delivered_once_each(app: Harness) -> None:
+    tops = parents(app.fake)
+    assert sorted(p["text"].split(":")[0] for p in tops) == [f"Ticket #k{n}" for n in range(3)]
+    for parent in tops:
+        tid = parent["text"].split("#")[1].split(":")[0]
+        assert [p.split("\n")[1] for p in thread_parts(app.fake, parent["ts"])] == [
+            f"{tid} first answer"]
+    posted = [c for c in app.fake.calls_to("chat.postMessage")]
+    assert len(posted) == len({c.response["ts"] for c in posted if c.response}) == 6
+
+
+def test_a_wrong_token_keeps_every_message_pending_until_a_good_one_delivers_them_once(
+        make_harness: Any) -> None:
+    wrong = make_harness(token="xoxb-revoked-long-ago")
+    _three_tickets_with_a_comment(wrong)
+    assert wrong.deliver(max_seconds=2) > 0
+    rows = wrong.rows(OutboxMessage)
+    assert {r.status for r in rows} == {"pending"}, "nothing is failed for good"
+    assert app_calls(wrong) <= 3, "one probe at a time, not every row"
+    health = wrong.client.get("/healthz")
+    assert health.status_code == 200
+    body = health.get_json()
+    assert body["status"] == "degraded" and body["outbox_failed"] == 0
+    assert body["paused"]["slack"]["kind"] == "credentials"
+    assert body["paused"]["slack"]["reason"] == "invalid_auth"
+    assert body["paused"]["slack"]["since"] <= body["paused"]["slack"]["next_probe"]
+    wrong.rt.close()  # … the token is fixed, the app restarted:
+    fixed = make_harness()
+    assert fixed.deliver(max_seconds=20) == 0
+    _assert_delivered_once_each(fixed)
+    body = fixed.client.get("/healthz").get_json()
+    assert body["paused"] == {} and body["status"] == "ok"
+
+
+def test_no_token_at_all_asks_slack_nothing_and_waits(make_harness: Any) -> None:
+    none = make_harness(token="")
+    _three_tickets_with_a_comment(none)
+    assert none.deliver(max_seconds=1.5) > 0
+    assert none.fake.calls == []
+    assert {r.status for r in none.rows(OutboxMessage)} == {"pending"}
+    paused = none.client.get("/healthz").get_json()["paused"]
+    assert paused["slack"]["reason"] == "SLACK_BOT_TOKEN is not set"
+    none.rt.close()
+    fixed = make_harness()
+    assert fixed.deliver(max_seconds=20) == 0
+    _assert_delivered_once_each(fixed)
+
+
+def app_calls(app: Harness) -> int:
+    return len(app.fake.calls_to("chat.postMessage", ok_only=False))
+
+
+def test_a_pause_holds_every_worker_sharing_the_database(make_harness: Any) -> None:
+    first, second = make_harness(), make_harness()
+    second.rt.worker.run_once()  # started before the outage (a starting worker probes at once)
+    first.fake.set_down(True)
+    _three_tickets_with_a_comment(first)
+    first.rt.worker.run_once()  # finds Slack down: paused for 0.5-1 s at least
+    calls = len(first.fake.calls)
+    assert calls == 1
+    second.rt.worker.run_once()
+    second.rt.worker.run_once()
+    assert len(first.fake.calls) == calls  # the second worker does not try on its own
+    assert {r.attempts for r in first.rows(OutboxMessage)} <= {0, 1}
+
+
+def test_an_error_about_one_message_fails_that_row_and_pauses_nothing(make_harness: Any) -> None:
+    app = make_harness(config=make_config(teams=[
+        {"name": "support", "channel": "C0SUPPORT", "leads": ["U0LEAD1"]},
+        {"name": "gone", "channel": "C0GONE", "leads": ["U0LEAD1"]}]))
+    app.fake.fail_next(method="chat.postMessage", error="channel_not_found")
+    app.post_event(event(ticket_id="g1", team="gone"))
+    assert app.deliver() == 0
+    app.post_event(event(ticket_id="s1"))
+    assert app.deliver() == 0
+    statuses = {r.ticket_id: r.status for r in app.rows(OutboxMessage)}
+    assert statuses == {"g1": "failed", "s1": "done"}
+    assert app.client.get("/healthz").get_json()["paused"] == {}
+
+
+def test_a_teams_endpoint_failing_pauses_only_itself(app: Harness) -> None:
+    app.fake.fail_teams("support", n=2, status=503)
+    with app.rt.sessions.begin() as session:
+        outbox.add(session, outbox.teams_card("support", {"adaptive": {"type": "message"},
+                                                          "legacy": {}}))
+    app.rt.worker.run_once("teams")  # 503: paused
+    assert app.client.get("/healthz").get_json()["paused"]["teams:support"]["kind"] == "outage"
+    app.post_event(event())
+    app.rt.worker.run_once("slack")  # Slack is not held up (the parent is expanded, then sent)
+    app.rt.worker.run_once("slack")
+    assert len(parents(app.fake)) == 1
+    assert app.deliver(max_seconds=15) == 0
+    teams = [c.status for c in app.fake.calls if c.method == "teams:support"]
+    assert teams == [503, 503, 202] and len(app.fake.teams_posts("support")) == 1
+
+
+def test_the_pause_backs_off_capped_and_jittered() -> None:
+    rng = random.Random(7)
+    for failures in range(1, 12):
+        step = min(2 ** (failures - 1), PAUSE_CAP_SECONDS)
+        waits = [pause_delay(failures, rng) for _ in range(200)]
+        assert all(step / 2 <= w <= step for w in waits)
+        assert max(waits) - min(waits) > step / 4  # spread: workers do not probe in step
+    assert pause_delay(50, rng) <= PAUSE_CAP_SECONDS
