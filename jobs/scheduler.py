@@ -1,8 +1,11 @@
 """APScheduler 3.x set-up: in-process for `chatops serve`, standalone for `chatops scheduler`.
 
-Jobs coalesce (a backlog of missed ticks runs once), never overlap themselves, and tolerate
-an hour of misfire, so a restart neither loses nor repeats a scan's work; the first scan runs
-at start. Nudges are at most once by a database constraint anyway, whatever the scheduler does.
+SLA nudges go when their mark is crossed: the nudge timer (jobs/nudge_timer.py) scans at the
+earliest mark's moment. The interval scan every `sla.scan_every` stays as a safety net; it
+shares the timer's lock. Jobs coalesce (a backlog of missed ticks runs once), never overlap
+themselves, and tolerate an hour of misfire, so a restart neither loses nor repeats a scan's
+work; the first scan runs at start. Nudges are at most once by a database constraint anyway,
+whatever the scheduler does.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from chatops.runtime import Runtime
-from jobs.sla_scan import scheduled_sla_scan
+from jobs.nudge_timer import NudgeTimer
 
 log = logging.getLogger("chatops.scheduler")
 
@@ -25,35 +28,47 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600
 SLA_SCAN = "sla-scan"
 
 
-def add_jobs(scheduler: BaseScheduler, rt: Runtime) -> None:
+def add_jobs(scheduler: BaseScheduler, rt: Runtime, timer: NudgeTimer) -> None:
     every = rt.config.sla.scan_every.total_seconds()
-    scheduler.add_job(scheduled_sla_scan, IntervalTrigger(seconds=every, timezone="UTC"),
-                      args=[rt], id=SLA_SCAN, name="SLA scan", replace_existing=True,
+    scheduler.add_job(timer.scan, IntervalTrigger(seconds=every, timezone="UTC"),
+                      id=SLA_SCAN, name="SLA scan (safety net)", replace_existing=True,
                       next_run_time=datetime.now(UTC),  # catch up right after a start
                       **JOB_DEFAULTS)
 
 
-def make_scheduler(rt: Runtime, blocking: bool = False) -> BaseScheduler:
+def make_scheduler(rt: Runtime, blocking: bool = False,
+                   timer: NudgeTimer | None = None) -> BaseScheduler:
     cls = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = cls(timezone="UTC", job_defaults=dict(JOB_DEFAULTS))
-    add_jobs(scheduler, rt)
+    add_jobs(scheduler, rt, timer or NudgeTimer(rt))
     return scheduler
 
 
 def start_background_scheduler(rt: Runtime) -> Callable[[], None]:
-    scheduler = make_scheduler(rt)
+    timer = NudgeTimer(rt)
+    scheduler = make_scheduler(rt, timer=timer)
     scheduler.start()
-    log.info("scheduler started with %d job(s)", len(scheduler.get_jobs()))
-    return lambda: scheduler.shutdown(wait=False)
+    stop_timer = timer.start()
+    log.info("scheduler started with %d job(s) and the nudge timer", len(scheduler.get_jobs()))
+
+    def stop() -> None:
+        stop_timer()
+        scheduler.shutdown(wait=False)
+
+    return stop
 
 
 def run_scheduler_forever(rt: Runtime) -> int:
     """`chatops scheduler`: blocks until SIGTERM or Ctrl-C."""
-    scheduler = make_scheduler(rt, blocking=True)
+    timer = NudgeTimer(rt)
+    scheduler = make_scheduler(rt, blocking=True, timer=timer)
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
-    log.info("scheduler running with %d job(s)", len(scheduler.get_jobs()))
+    stop_timer = timer.start()
+    log.info("scheduler running with %d job(s) and the nudge timer", len(scheduler.get_jobs()))
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         pass
+    finally:
+        stop_timer()
     return 0

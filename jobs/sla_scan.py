@@ -20,10 +20,3 @@ def run_sla_scan(rt: Runtime) -> ScanResult:
             "SLA scan: %d ticket(s) scanned, %d nudge(s) sent", result.scanned, result.sent)
     return result
 
-
-def scheduled_sla_scan(rt: Runtime) -> None:
-    """The scheduler's entry: never lets an error stop the schedule (the next tick retries)."""
-    try:
-        run_sla_scan(rt)
-    except Exception:
-        log.exception("SLA scan failed; the next one retries")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -50,6 +50,12 @@ _RECORD = {
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
 }
 _RECHECK = timedelta(seconds=1)  # float edge: a "next" mark not strictly in the future
+_EARLIEST = select(func.min(_C.next_mark_at))  # one lookup on the index
+
+
+def earliest_mark(session: Session) -> datetime | None:
+    """When the next unsent mark of any running target is crossed (None: no target runs)."""
+    return session.execute(_EARLIEST).scalar()
 
 
 @dataclass

@@ -16,8 +16,9 @@ from chatops.sla.deferred_nudges import ParentRedraw, expand_nudge
 from chatops.sla.notifiers import Notifier, SlackNotifier, TeamsNotifier
 from chatops.sla.parent import TargetView, parent_sla
 from chatops.sla.rules import SlaRules
-from chatops.sla.scan import ScanResult, scan_batch
+from chatops.sla.scan import ScanResult, earliest_mark, scan_batch
 from db.models import Ticket
+from db.session import read_only
 
 log = logging.getLogger("chatops.sla")
 
@@ -57,6 +58,11 @@ class SlaService:
         return expand_nudge(session, self.config, self.rules, self.notifiers, args, redraw, now)
 
     # -- the scheduled scan --------------------------------------------------------------
+    def next_mark_at(self, sessions: sessionmaker[Session]) -> datetime | None:
+        """The moment the scan has something to send next (its timer wakes then)."""
+        with sessions() as session:
+            return earliest_mark(read_only(session))
+
     def scan(self, session: Session, now: datetime, limit: int | None = None,
              on_sent: Callable[[NudgeView], None] | None = None) -> ScanResult:
         """One batch in the caller's transaction."""
