@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,8 @@ class Server:
 
     def __init__(self, teams: int = 50, extra_config: dict[str, Any] | None = None,
                  args: list[str] | None = None, workdir: Path | None = None,
-                 fake: FakeSlack | None = None) -> None:
+                 fake: FakeSlack | None = None, scheduler: bool = False,
+                 env: dict[str, str] | None = None) -> None:
         self.dir = workdir or Path(tempfile.mkdtemp(prefix="chatops-bench-"))
         self.own_fake = fake is None
         self.fake = fake or FakeSlack(token=TOKEN).start()
@@ -50,15 +52,15 @@ class Server:
                              "leads": ["U0LEAD1"]} for i in range(teams)]}
         config.update(extra_config or {})
         (self.dir / "app.yaml").write_text(yaml.safe_dump(config))
-        env = dict(os.environ, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
-                   SLACK_API_URL=self.fake.url, CHATOPS_WEBHOOK_SECRET=WEBHOOK_SECRET,
-                   DATABASE_URL=f"sqlite:///{self.dir / 'chatops.db'}",
-                   CHATOPS_CONFIG=str(self.dir / "app.yaml"))
+        self.env = dict(os.environ, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                        SLACK_API_URL=self.fake.url, CHATOPS_WEBHOOK_SECRET=WEBHOOK_SECRET,
+                        DATABASE_URL=f"sqlite:///{self.dir / 'chatops.db'}",
+                        CHATOPS_CONFIG=str(self.dir / "app.yaml"), **(env or {}))
         self.log = open(self.dir / "server.log", "a")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "chatops", "serve", "--port", str(self.port),
-             "--no-scheduler", *(args or [])],
-            env=env, stdout=self.log, stderr=subprocess.STDOUT)
+             *([] if scheduler else ["--no-scheduler"]), *(args or [])],
+            env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         self._wait_ready()
 
     def _wait_ready(self, timeout: float = 30) -> None:
@@ -88,6 +90,99 @@ class Server:
         self.proc.kill()
         self.proc.wait()
         self.log.close()
+
+
+    def processes(self) -> list[int]:
+        """This `chatops serve` and every process it started (its web process, the resource
+        tracker that multiprocessing's spawn starts)."""
+        return process_tree(self.proc.pid)
+
+
+def process_tree(pid: int) -> list[int]:
+    found = [pid]
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                children = f.read().split()
+        except OSError:
+            continue
+        for child in children:
+            found += process_tree(int(child))
+    return found
+
+
+def memory_mb(pids: list[int]) -> tuple[float, float]:
+    """(RSS, PSS) of these processes together, in MB. RSS counts a page shared by two
+    processes (the interpreter, shared libraries) twice; PSS splits it between them."""
+    rss = pss = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except OSError:
+            continue
+    return rss / 1024, pss / 1024
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time these processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
+
+
+def post_all(port: int, events: list[dict[str, Any]], clients: int = 16,
+             in_order: bool = False) -> float:
+    """Send signed events from `clients` keep-alive connections; returns the seconds it took.
+    Every event must be accepted (202). `in_order`: one ticket's events all go through one
+    connection, in their order (else round-robin)."""
+    requests = [helpdesk_request(event) for event in events]
+    if in_order:
+        slot: dict[str, int] = {}
+        chunks: list[list[tuple[bytes, dict[str, str]]]] = [[] for _ in range(clients)]
+        for event, request in zip(events, requests):
+            ticket = event["ticket"]["id"]
+            chunks[slot.setdefault(ticket, len(slot) % clients)].append(request)
+    else:
+        chunks = [requests[i::clients] for i in range(clients)]
+    failures: list[str] = []
+    barrier = threading.Barrier(len(chunks) + 1)
+
+    def client(chunk: list[tuple[bytes, dict[str, str]]]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        barrier.wait()
+        for body, headers in chunk:
+            conn.request("POST", "/webhooks/helpdesk", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 202:
+                failures.append(str(response.status))
+
+    threads = [threading.Thread(target=client, args=(c,)) for c in chunks]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    start = time.monotonic()
+    for t in threads:
+        t.join()
+    if failures:
+        raise RuntimeError(f"{len(failures)} events not accepted: {failures[:5]}")
+    return time.monotonic() - start
 
 
 def helpdesk_request(event: dict[str, Any]) -> tuple[bytes, dict[str, str]]:

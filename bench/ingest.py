@@ -19,7 +19,14 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import Server, helpdesk_request, percentile, table, ticket_event  # noqa: E402
+from bench.common import (  # noqa: E402
+    Server,
+    helpdesk_request,
+    percentile,
+    post_all,
+    table,
+    ticket_event,
+)
 
 
 def measure_latency(server: Server, samples: int, teams: int) -> list[float]:
@@ -55,33 +62,8 @@ def measure_latency(server: Server, samples: int, teams: int) -> list[float]:
 
 
 def measure_throughput(server: Server, events: int, clients: int, teams: int) -> float:
-    requests = [helpdesk_request(ticket_event(n, f"team{n % teams}", prefix="tp"))
-                for n in range(events)]
-    chunks = [requests[i::clients] for i in range(clients)]
-    failures: list[str] = []
-    barrier = threading.Barrier(clients + 1)
-
-    def client(chunk: list[tuple[bytes, dict[str, str]]]) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        barrier.wait()
-        for body, headers in chunk:
-            conn.request("POST", "/webhooks/helpdesk", body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            if response.status != 202:
-                failures.append(str(response.status))
-
-    threads = [threading.Thread(target=client, args=(c,)) for c in chunks]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    start = time.monotonic()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - start
-    if failures:
-        raise RuntimeError(f"{len(failures)} events not accepted: {failures[:5]}")
-    return events / elapsed
+    return events / post_all(server.port, [ticket_event(n, f"team{n % teams}", prefix="tp")
+                                           for n in range(events)], clients)
 
 
 def main(argv: list[str] | None = None) -> dict[str, float]:

@@ -71,6 +71,39 @@ def due_query(limit: int, transport: str | None = None) -> Select[Any]:
     return select(*OutboxMessage.__table__.c).where(o.id.in_(heads)).order_by(o.id)
 
 
+@lru_cache(maxsize=4)
+def key_head_query(update_key: bool) -> Select[Any]:
+    """The next row of one pace key, as `due_query` would choose it: the workspace's
+    chat.update (`update_key`), or the posts to one target (`b_key`); due by `b_at`."""
+    o = OutboxMessage
+    at = bindparam("b_at", type_=OutboxMessage.__table__.c.next_attempt_at.type)
+    now = bindparam("b_now", type_=OutboxMessage.__table__.c.next_attempt_at.type)
+    earlier = aliased(OutboxMessage)
+    blocked_by_order = (select(earlier.id)
+                        .where(earlier.stream == o.stream, earlier.status == "pending",
+                               earlier.id < o.id).exists())
+    of_key = (o.method == UPDATE if update_key
+              else and_(o.method != UPDATE, o.target == bindparam("b_key")))
+    return (select(*OutboxMessage.__table__.c)
+            .where(o.status == "pending", o.transport == "slack", of_key,
+                   o.next_attempt_at <= at, or_(o.claimed_until.is_(None), o.claimed_until < now),
+                   ~blocked_by_order)
+            .order_by(o.id).limit(1))
+
+
+def head_of_key(session: Session, key: str, now: datetime, at: datetime) -> Any | None:
+    """The row a pace key sends next at `at`, if any."""
+    return session.execute(key_head_query(key == UPDATE_KEY),
+                           {"b_key": key, "b_now": now, "b_at": at}).first()
+
+
+def unclaim(session: Session, row_id: int, worker: str) -> None:
+    """Give a claimed row back unsent (a worker stopping with it scheduled)."""
+    session.connection().execute(
+        update(_OUTBOX).where(_OUTBOX.c.id == row_id, _OUTBOX.c.claimed_by == worker)
+        .values(claimed_until=None, claimed_by=None))
+
+
 def renew(session: Session, row_id: int, worker: str, now: datetime) -> bool:
     """Extend our claim right before sending; false if it lapsed and another worker took it."""
     result = session.connection().execute(

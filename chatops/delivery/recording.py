@@ -6,12 +6,13 @@
   and the transport pauses (`chatops.delivery.pauses`); any other answer of a paused
   transport resumes it.
 The pace key is set to the moment of the answer plus its interval (or the Retry-After of a
-429), and that moment is remembered, so the worker wakes exactly then.
+429). In the same transaction the row that key sends next is claimed (`follow`) and handed to
+a timer for that moment (`send_at`); with nothing more to send, the moment is remembered, so
+the worker's loop looks again exactly then.
 """
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from sqlalchemy import bindparam, or_, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from chatops.delivery import claims, pauses
+from chatops.delivery.claiming import Claimer
 from chatops.delivery.errors import Outcome
 from chatops.delivery.in_flight import InFlight
 from chatops.delivery.outbox import Job
@@ -47,21 +49,23 @@ _RETRY = _recording(next_attempt_at=bindparam("b_at"), last_error=bindparam("b_e
 _WAIT = _recording(last_error=bindparam("b_error"))  # for its transport: no time of its own
 _GIVEN_UP = _recording(status=bindparam("b_status"), last_error=bindparam("b_error"))
 _ANSWERED = frozenset({"ok", "retry", "ratelimited", "permanent"})  # Slack counted the call
+FOLLOW_WITHIN = timedelta(seconds=10)  # a key's next row is claimed ahead this far at most
+
 
 
 class Recorder:
     def __init__(self, sessions: sessionmaker[Session], worker: str, pacing: Pacing,
-                 metrics: Metrics, in_flight: InFlight,
-                 on_free: Callable[[str], None]) -> None:
+                 metrics: Metrics, in_flight: InFlight, claimer: Claimer,
+                 on_free: Callable[[str], None],
+                 send_at: Callable[[Job, datetime], None] | None = None) -> None:
         self.sessions = sessions
+        self.claimer = claimer  # claims a key's next row in the answer's transaction …
+        self.send_at = send_at  # … and this sends it when the key's allowance comes due
         self.worker = worker
         self.pacing = pacing
         self.metrics = metrics
         self.in_flight = in_flight
         self.on_free = on_free  # a key is free again at once: the transport's loop looks
-        self.paused: set[str] = set()  # transports paused when the last pass looked
-        self.probes: set[int] = set()  # rows let through to probe a paused transport
-        self._lock = threading.Lock()
 
     def record(self, job: Job, outcome: Outcome, now: datetime) -> None:
         """One transaction (this runs for every send), guarded: only while the row is ours."""
@@ -77,9 +81,7 @@ class Recorder:
             statement, values = _GIVEN_UP, dict(
                 b_status="failed" if outcome.kind == "permanent" else "skipped",
                 b_error=outcome.reason)
-        with self._lock:
-            probe = job.id in self.probes
-            self.probes.discard(job.id)
+        probe = self.claimer.is_probe(job.id)
         key = pace_key(job.transport, job.method, job.target)
         next_at = now
         if key is not None and outcome.kind in _ANSWERED:
@@ -87,6 +89,7 @@ class Recorder:
             next_at = now + max(self.pacing.interval(key), wait)
         transport = pauses.transport_key(job.transport, job.target)
         paused = resumed = False
+        following: Job | None = None
         with self.sessions.begin() as session:
             mine = session.connection().execute(statement, dict(values, b_id=job.id,
                                                                 b_worker=self.worker))
@@ -98,13 +101,20 @@ class Recorder:
                 remember_thread(session, job.ticket_id, outcome.channel or job.target,
                                 outcome.ts, now)
             if key is not None:
-                claims.release_channel(session, key, next_at)
+                if (self.send_at is not None and outcome.kind in _ANSWERED
+                        and next_at - now <= FOLLOW_WITHIN):
+                    following = self.claimer.follow(session, key, now, next_at)
+                # The key is held while its next row waits for `next_at`, else paced till then.
+                claims.release_channel(session, key,
+                                       next_at if following is None else now + claims.LEASE)
             if outcome.transport_wide:
                 paused = pauses.pause(session, transport, outcome, self.worker, now)
-            elif probe or transport in self.paused:
+            elif probe or transport in self.claimer.stopped:
                 resumed = pauses.resume(session, transport)
-        if key is not None and next_at > now:
-            self.in_flight.due_at(next_at)
+        if following is not None and self.send_at is not None:
+            self.send_at(following, next_at)
+        elif key is not None and next_at > now:
+            self.in_flight.due_at(job.transport, next_at)
         elif key is not None:
             self.on_free(job.transport)
         self._count(job, outcome, now, transport, paused, resumed)

@@ -1,9 +1,11 @@
 """The delivery worker: claims due outbox rows, sends them in parallel, records what happened.
 
-One pass expands deferred rows, reads the transport pauses, claims what is due (folding a
-backlog in, `chatops.delivery.coalescing`) and hands each claimed row to a sender thread
-(`chatops.delivery.in_flight`). The loops run passes whenever something may be due: woken by
-a new event, by the moment a paced key comes due, by a sender coming free, or by a poll.
+A pass claims what is due (`chatops.delivery.claiming`: pauses, pace keys, a backlog folded
+in), hands each claimed row to a sender thread (`chatops.delivery.in_flight`), and expands
+deferred rows. Each answer is recorded (`chatops.delivery.recording`), which also claims the
+key's next row for the moment its pace allows. The loops run passes whenever something may be
+due: woken by a new event, by the moment a paced key comes due, by a sender coming free, or by
+a poll.
 """
 from __future__ import annotations
 
@@ -13,13 +15,13 @@ import socket
 import threading
 import time
 import uuid
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from chatops.delivery import claims, coalescing, outbox, pauses
+from chatops.delivery import claims, outbox, pauses
+from chatops.delivery.claiming import Claimer
 from chatops.delivery.deferred import DeferredWork
 from chatops.delivery.errors import Outcome, transient
 from chatops.delivery.in_flight import InFlight
@@ -65,29 +67,29 @@ class DeliveryWorker:
         self.host = socket.gethostname()
         self.name = f"{self.host}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.in_flight = InFlight(senders, on_free=self._kick)
+        self.claimer = Claimer(sessions, self.name)
         self.recorder = Recorder(sessions, self.name, self.pacing, self.metrics, self.in_flight,
-                                 on_free=self._kick)
+                                 self.claimer, on_free=self._kick, send_at=self._send_at)
         self._teams_kick = threading.Event()
-        self._looked_at = _utcnow()  # when the last pass read the database
-        self._stopped: dict[str, pauses.Pause] = {}  # the pauses the last pass saw
         self._recovered = False
 
     # -- passes -----------------------------------------------------------------------------
     def run_once(self, transport: str | None = None) -> int:
         """One pass, all of it: expand, claim what is due (of one transport, or all), send it
         in parallel and wait for the answers; returns rows handled."""
-        expanded, jobs = self._expand_and_claim(transport, self.batch)
+        expanded = self._expand(transport)
+        jobs = self._claim_due(transport, self.batch)
         for future in [self._submit(job) for job in jobs]:
             future.result()
         return expanded + len(jobs)
 
     def _dispatch(self, transport: str) -> int:
-        """The loops' pass: claim no more than the free senders take; do not wait for them."""
-        expanded, jobs = self._expand_and_claim(
-            transport, min(self.batch, max(self.in_flight.free(transport), 0)))
+        """The loops' pass: first claim what is due, no more than the free senders take, and
+        hand it to them; then expand deferred rows (rendering never delays a due send)."""
+        jobs = self._claim_due(transport, min(self.batch, max(self.in_flight.free(transport), 0)))
         for job in jobs:
             self._submit(job)
-        return expanded + len(jobs)
+        return len(jobs) + self._expand(transport)
 
     def _submit(self, job: Job) -> Any:
         return self.in_flight.submit(job.transport, self._send, job, time.monotonic())
@@ -114,7 +116,15 @@ class DeliveryWorker:
 
     def expand_deferred(self) -> int:
         """Expand the pending deferred rows now; returns how many were."""
-        planned, failed = self._plan_deferred()
+        return self._expand(None)
+
+    def _expand(self, transport: str | None) -> int:
+        """Write the messages of up to `batch` deferred rows. The Slack loop expands; the
+        Teams loop only what waited longer than TEAMS_TAKES_OVER (a hung Slack pass must not
+        keep Teams cards from being written, and rendering every row twice would only cost
+        CPU)."""
+        planned, failed = self._plan_deferred(
+            _utcnow() - TEAMS_TAKES_OVER if transport == "teams" else None)
         if not planned and not failed:
             return 0
         with self.sessions.begin() as session:
@@ -127,7 +137,7 @@ class DeliveryWorker:
         planned: list[tuple[int, list[Message]]] = []
         failed: list[tuple[int, str]] = []
         with self.sessions() as session:
-            for row in self.deferred.pending(read_only(session), self.batch * 4, created_before):
+            for row in self.deferred.pending(read_only(session), self.batch, created_before):
                 try:
                     planned.append((row.id, self.deferred.messages(session, row)))
                 except Exception as exc:  # a bug must not stop every other delivery
@@ -141,74 +151,13 @@ class DeliveryWorker:
             outbox.settle_deferred(session, row_id, "failed", reason)
         return sum(self.deferred.apply(session, row_id, messages) for row_id, messages in planned)
 
-    def _expand_and_claim(self, transport: str | None, limit: int) -> tuple[int, list[Job]]:
-        """Write the deferred rows' messages and claim at most `limit` due rows
-        (compare-and-set), in one write transaction: the write lock once per pass."""
+    def _claim_due(self, transport: str | None, limit: int) -> list[Job]:
         if not self._recovered:
             self._recover()
-        now = self._looked_at = _utcnow()
-        # The Slack loop expands; the Teams loop only what waited longer than TEAMS_TAKES_OVER
-        # (a hung Slack pass must not keep Teams cards from being written, and rendering every
-        # row twice would only cost the web process CPU).
-        planned, failed = self._plan_deferred(
-            now - TEAMS_TAKES_OVER if transport == "teams" else None)
-        candidates: list[Any] = []
-        with self.sessions() as session:  # look without blocking writers …
-            self._stopped = stopped = pauses.current(read_only(session))
-            if not planned and limit > 0:  # else they are looked up once written
-                candidates = self._candidates(session, now, limit, transport, stopped)
-        self.recorder.paused = set(stopped)
-        if not candidates and not planned and not failed:
-            return 0, []
-        with self.sessions.begin() as session:  # … then write and claim
-            expanded = self._apply_deferred(session, planned, failed)
-            if expanded and limit > 0:  # what was just expanded may be due now
-                candidates = self._candidates(session, now, limit, transport, stopped)
-            return expanded, [job for row in candidates
-                              if (job := self._claim(session, row, stopped, now)) is not None]
+        return self.claimer.due(transport, limit)
 
-    def _candidates(self, session: Session, now: datetime, limit: int, transport: str | None,
-                    stopped: dict[str, pauses.Pause]) -> list[Any]:
-        """Due rows, but none of a paused transport: only one, when its probe is due."""
-        slack = stopped.get("slack")
-        if slack is None or transport == "teams":
-            rows = claims.due_rows(session, now, limit, transport)
-        else:  # Slack paused: its rows are not even looked at until the probe
-            rows = [] if slack.holds(now) else claims.due_rows(session, now, 1, "slack")
-            if transport is None:
-                rows += claims.due_rows(session, now, limit, "teams")
-        kept, probing = [], set()
-        for row in rows:
-            key = pauses.transport_key(row.transport, row.target)
-            if key in stopped:
-                if stopped[key].holds(now) or key in probing:
-                    continue
-                probing.add(key)
-            kept.append(row)
-        return kept
-
-    def _claim(self, session: Session, row: Any, stopped: dict[str, pauses.Pause],
-               now: datetime) -> Job | None:
-        """Claim one candidate: superseded updates are dropped, a paused transport's probe is
-        taken, the pace key held, queued replies folded in."""
-        if coalescing.drop_superseded(session, row, now):
-            return None
-        probe = pauses.transport_key(row.transport, row.target)
-        if probe in stopped and not pauses.take_probe(session, probe, self.name, now):
-            return None
-        key = pace_key(row.transport, row.method, row.target)
-        if (key is None or claims.reserve_channel(session, key, now)) and claims.claim(
-                session, row, self.name, now):
-            merged = coalescing.merge_behind(session, row, now)
-            job = Job.of(row) if merged is None else replace(Job.of(row), payload=merged)
-            if probe in stopped:
-                self.recorder.probes.add(job.id)
-            return job
-        if key is not None:
-            claims.release_channel(session, key, now)
-        if probe in stopped:
-            pauses.release_probe(session, probe, self.name, now)
-        return None
+    def _send_at(self, job: Job, moment: datetime) -> None:
+        self.in_flight.at(moment, job, lambda: self._submit(job))
 
     # -- loops ------------------------------------------------------------------------------
     def run_forever(self, stop: threading.Event) -> None:
@@ -225,33 +174,38 @@ class DeliveryWorker:
         log.info("delivery worker %s started (%s)", self.name, transport)
         last_pass = 0.0
         while not stop.is_set():
-            # Under a burst of events wakeups never stop: spacing passes keeps the worker's
-            # scans from starving the web threads it shares the process with.
-            since = time.monotonic() - last_pass
-            if since < MIN_PASS_GAP_SECONDS:
-                stop.wait(MIN_PASS_GAP_SECONDS - since)
             last_pass = time.monotonic()
             try:
                 handled = self._dispatch(transport)
             except Exception:  # the database may be briefly unavailable: keep going
                 log.exception("delivery pass failed; trying again shortly")
                 handled = 0
-            if handled == 0:
-                timeout = self._idle_seconds()
-                if transport == "teams":  # the wakeup belongs to the Slack loop
-                    self._teams_kick.wait(timeout)
-                    self._teams_kick.clear()
-                else:
-                    self.wakeup.wait(timeout)
+            if handled:
+                continue
+            timeout = self._idle_seconds(transport)
+            if transport == "teams":  # the wakeup belongs to the Slack loop
+                woken = self._teams_kick.wait(timeout)
+                self._teams_kick.clear()
+            else:
+                woken = self.wakeup.wait(timeout)
+            # Under a burst of events wakeups never stop: spacing the passes they start keeps
+            # the worker's scans from starving the threads it shares the process with. A pass
+            # for a moment that came due (a paced key, a probe) goes at once.
+            since = time.monotonic() - last_pass
+            if woken and since < MIN_PASS_GAP_SECONDS:
+                stop.wait(MIN_PASS_GAP_SECONDS - since)
         log.info("delivery worker %s stopped (%s)", self.name, transport)
 
-    def _idle_seconds(self) -> float:
+    def _idle_seconds(self, transport: str | None) -> float:
         """Until something this worker knows of comes due (a paced key, a probe), at most a
         poll: rows of other workers, retries and new events of other processes come by it."""
-        moments = [p.until for p in self._stopped.values() if p.until > self._looked_at]
-        soonest = self.in_flight.next_due(self._looked_at)
-        if soonest is not None:
-            moments.append(soonest)
+        moments: list[datetime] = []
+        for name in (transport,) if transport else ("slack", "teams"):
+            seen = self.claimer.looked_at.get(name, _utcnow())
+            moments += [p.until for p in self.claimer.stopped.values() if p.until > seen]
+            soonest = self.in_flight.next_due(name, seen)
+            if soonest is not None:
+                moments.append(soonest)
         wait = min((m - _utcnow()).total_seconds() for m in moments) if moments else None
         return IDLE_POLL_SECONDS if wait is None else min(max(wait, 0.0), IDLE_POLL_SECONDS)
 
@@ -270,7 +224,19 @@ class DeliveryWorker:
         return thread, stop
 
     def close(self) -> None:
-        self.in_flight.shutdown()
+        """Stop sending; rows claimed for a later moment are given back."""
+        waiting = self.in_flight.shutdown()
+        if not waiting:
+            return
+        try:
+            with self.sessions.begin() as session:
+                for job in waiting:
+                    claims.unclaim(session, job.id, self.name)
+                    key = pace_key(job.transport, job.method, job.target)
+                    if key is not None:
+                        claims.release_channel(session, key, _utcnow())
+        except Exception:  # their claims lapse by themselves (or a restart frees them)
+            log.exception("could not give back %d claimed row(s)", len(waiting))
 
     def drain(self, max_seconds: float | None = None) -> int:
         """Deliver until nothing is pending (or time is up); returns rows still pending."""
@@ -285,4 +251,4 @@ class DeliveryWorker:
                 return pending
             if attempted == 0:
                 left = (deadline or 1e18) - time.monotonic()
-                time.sleep(min(self._idle_seconds(), max(0.0, left)))
+                time.sleep(min(self._idle_seconds(None), max(0.0, left)))
