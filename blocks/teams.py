@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pymsteams
-
 from blocks.colours import teams_style
 from blocks.dates import human_duration, plain_date
 from blocks.sla import NudgeView
@@ -44,7 +42,10 @@ def adaptive_card(title: str, lines: list[str], colour: str, url: str | None) ->
 
 
 def message_card(title: str, lines: list[str], colour: str, url: str | None) -> Card:
-    """Legacy connector MessageCard with `themeColor`, built by pymsteams."""
+    """Legacy connector MessageCard with `themeColor`, built by pymsteams (loaded here, by the
+    process that renders Teams cards: it brings `requests` along)."""
+    import pymsteams
+
     card = pymsteams.connectorcard(None)
     card.title(title)
     card.text("\n\n".join(lines) or title)

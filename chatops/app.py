@@ -1,16 +1,17 @@
-"""The one place that wires config, database, services, handlers, delivery and jobs."""
+"""The one place that wires config, database, services, handlers, delivery and jobs.
+
+Flask and Bolt are imported only by what builds the web app (`build_bolt`, `create_app`): the
+process that only delivers and schedules (`chatops serve`'s supervisor, `chatops worker`,
+`chatops scheduler`) never loads them.
+"""
 from __future__ import annotations
 
 import logging
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from slack_bolt import App as BoltApp
-from slack_bolt.adapter.flask import SlackRequestHandler
-from slack_bolt.authorization import AuthorizeResult
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,6 +35,10 @@ from chatops.tickets.parent import PARENT, ParentMessage
 from chatops.tickets.schema import MAX_BODY
 from db.models import OutboxMessage
 from db.session import make_engine, make_session_factory, read_only
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from slack_bolt import App as BoltApp
 
 log = logging.getLogger("chatops")
 
@@ -83,6 +88,9 @@ def _watch_outbox(metrics: Metrics, sessions: sessionmaker[Session]) -> None:
 
 def build_bolt(rt: Runtime) -> BoltApp:
     """The Bolt app: signed requests only; its WebClient talks to SLACK_API_URL."""
+    from slack_bolt import App as BoltApp
+    from slack_bolt.authorization import AuthorizeResult
+
     signing_secret = rt.env.slack_signing_secret
     if not signing_secret:
         log.warning("SLACK_SIGNING_SECRET is not set: every request to /slack/events gets 401")
@@ -111,6 +119,9 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
                worker_alive: Callable[[], bool | None] | None = None) -> Flask:
     """The Flask app serving /slack/events, the helpdesk webhook, health and metrics.
     `worker_alive` tells /healthz about a worker in another process (default: this one's)."""
+    from flask import Flask
+    from slack_bolt.adapter.flask import SlackRequestHandler
+
     from handlers import health
     from handlers.webhook import helpdesk
 

@@ -33,23 +33,48 @@ def configure_logging() -> None:
 
 
 def _runtime(args: argparse.Namespace, *, migrate_sqlite: bool = True,  # type: ignore[no-untyped-def]
-             **parts: Any):
-    """The process's Runtime (`parts`: build_runtime's optional pieces), schema checked."""
+             long_running: bool = False, **parts: Any):
+    """The process's Runtime (`parts`: build_runtime's optional pieces), schema checked. A
+    `long_running` process migrates or checks in a child process (it never loads Alembic)."""
     from chatops.app import build_runtime
-    from db.migrate import schema_state, upgrade
 
     config = _config(args)
     env = Environment.from_os()
     rt = build_runtime(config, env, **parts)
-    if rt.engine.dialect.name == "sqlite" and migrate_sqlite:
+    migrate = rt.engine.dialect.name == "sqlite" and migrate_sqlite
+    if long_running:
+        current, heads = _schema_in_child(env.database_url, migrate)
+    elif migrate:
+        from db.migrate import upgrade
+
         upgrade(rt.engine)
+        current = heads = set()
     else:
+        from db.migrate import schema_state
+
         current, heads = schema_state(rt.engine)
+    if not migrate:
         if current != heads:
             print(f"The database schema is behind (at {sorted(current) or 'nothing'}, "
                   f"code needs {sorted(heads)}). Run: chatops db upgrade", file=sys.stderr)
             raise SystemExit(1)
     return rt
+
+
+def _schema_in_child(database_url: str, migrate: bool) -> tuple[set[str], set[str]]:
+    """`python -m db.migrate [upgrade]`: where the schema stands, after migrating if asked."""
+    import json
+    import os
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "db.migrate", *(["upgrade"] if migrate else [])],
+                          env=dict(os.environ, DATABASE_URL=database_url), capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        print(done.stderr, end="", file=sys.stderr)
+        raise SystemExit(1)
+    state = json.loads(done.stdout.strip().splitlines()[-1])
+    return set(state["current"]), set(state["heads"])
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
@@ -70,9 +95,12 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from chatops.processes import fewer_malloc_arenas
     from chatops.serve import serve
 
-    return serve(lambda **parts: _runtime(args, **parts), default_config_path(args.config),
+    fewer_malloc_arenas()
+    return serve(lambda **parts: _runtime(args, long_running=True, **parts),
+                 default_config_path(args.config),
                  host=args.host, port=args.port, worker=not args.no_worker,
                  scheduler=not args.no_scheduler, socket_mode=args.socket_mode)
 
@@ -81,7 +109,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    rt = _runtime(args, migrate_sqlite=False)
+    from chatops.processes import fewer_malloc_arenas
+
+    fewer_malloc_arenas()
+    rt = _runtime(args, migrate_sqlite=False, long_running=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -93,8 +124,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
     from chatops.app import run_scheduler_forever
+    from chatops.processes import fewer_malloc_arenas
 
-    rt = _runtime(args, migrate_sqlite=False)
+    fewer_malloc_arenas()
+    rt = _runtime(args, migrate_sqlite=False, long_running=True)
     return run_scheduler_forever(rt)
 
 

@@ -123,6 +123,7 @@ def _web_server(host: str, port: int) -> Any:
     # A fresh interpreter for the web process: forking a process that already runs the
     # worker's threads could copy a lock some thread was holding.
     multiprocessing.set_start_method("spawn", force=True)
+    _no_resource_tracker()
     return MPServer(
         "chatops.serve:web_app", address=host, port=port, interface=Interfaces.WSGI,
         workers=1, blocking_threads=WEB_THREADS, websockets=False, respawn_failed_workers=True,
@@ -134,6 +135,18 @@ def _web_server(host: str, port: int) -> Any:
                                      "stream": "ext://sys.stderr", "filters": ["advice"]}},
             "loggers": {"_granian": {"handlers": ["console"], "level": "INFO",
                                      "propagate": False}}})
+
+
+def _no_resource_tracker() -> None:
+    """The spawn start method starts a resource tracker, a whole interpreter (about 13 MB),
+    to remove the named semaphores and shared memory a child leaves behind. granian starts its
+    web process with a pipe and nothing of the sort, so it would track nothing: its end of the
+    pipe is /dev/null instead (the child gets that descriptor as it would the tracker's)."""
+    from multiprocessing import resource_tracker
+
+    tracker = getattr(resource_tracker, "_resource_tracker", None)
+    if tracker is not None and getattr(tracker, "_fd", None) is None:
+        tracker._fd = os.open(os.devnull, os.O_WRONLY)
 
 
 class ThreadAdviceFilter(logging.Filter):

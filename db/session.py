@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 DEFAULT_URL = "sqlite:///chatops.db"
 READ_ONLY = "chatops_read_only"  # execution option: this transaction only reads
 WRITER_WAIT_SECONDS = 30
+SQLITE_CACHE_KIB = 256  # per connection (SQLite: 2,000 KiB by default)
 _HOLDS_WRITER = "chatops_holds_writer"
 
 
@@ -33,6 +34,9 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
+            # Each pooled connection keeps its own page cache (2 MB by default, a dozen
+            # connections per process); the OS caches the file for all of them anyway.
+            cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
             cur.close()
 
         # One writer at a time, queued on a Python lock within the process and on a file lock

@@ -2,21 +2,31 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+from importlib import import_module
+from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from db.models import ReceivedEvent, SlackThread
 
+
+def dialect_insert(dialect: str, table: Table) -> Any:
+    """`INSERT` with `ON CONFLICT` for `dialect` (sqlite or postgresql). The dialect's module
+    is loaded by the first statement built for it: a process on SQLite never loads
+    PostgreSQL's (about 2 MB)."""
+    return import_module(f"sqlalchemy.dialects.{dialect}").insert(table)
+
+
 _TABLE = ReceivedEvent.__table__
-# Built once: constructing statements per request is a measurable share of ingest time.
-_RECORD_EVENT = {
+
+
+@cache  # built once per dialect: constructing statements per request costs ingest time
+def _record_event(dialect: str) -> Any:
     # RETURNING, not rowcount: PostgreSQL's rowcount is not kept for such inserts.
-    "postgresql": postgresql.insert(_TABLE).on_conflict_do_nothing(index_elements=["id"])
-    .returning(_TABLE.c.id),
-    "sqlite": sqlite.insert(_TABLE).on_conflict_do_nothing(index_elements=["id"])
-    .returning(_TABLE.c.id),
-}
+    return (dialect_insert(dialect, _TABLE).on_conflict_do_nothing(index_elements=["id"])
+            .returning(_TABLE.c.id))
 
 
 def record_event_once(session: Session, event_id: str, type_: str, ticket_id: str | None,
@@ -25,7 +35,7 @@ def record_event_once(session: Session, event_id: str, type_: str, ticket_id: st
     """Store the event id (with what it says of the ticket's history); False when it was
     stored before (a redelivery)."""
     connection = session.connection()
-    statement = _RECORD_EVENT[connection.dialect.name]
+    statement = _record_event(connection.dialect.name)
     result = connection.execute(statement, dict(
         id=event_id, type=type_, ticket_id=ticket_id, occurred_at=occurred_at,
         received_at=received_at, status=status, comment_role=comment_role,
@@ -34,15 +44,16 @@ def record_event_once(session: Session, event_id: str, type_: str, ticket_id: st
 
 
 _THREADS = SlackThread.__table__
-_REMEMBER_THREAD = {
-    "postgresql": postgresql.insert(_THREADS).on_conflict_do_nothing(index_elements=["ticket_id"]),
-    "sqlite": sqlite.insert(_THREADS).on_conflict_do_nothing(index_elements=["ticket_id"]),
-}
+
+
+@cache
+def _remember_thread(dialect: str) -> Any:
+    return dialect_insert(dialect, _THREADS).on_conflict_do_nothing(index_elements=["ticket_id"])
 
 
 def remember_thread(session: Session, ticket_id: str, channel: str, ts: str,
                     posted_at: datetime) -> None:
     """Where a ticket's parent message lives; the first one recorded stays."""
     connection = session.connection()
-    connection.execute(_REMEMBER_THREAD[connection.dialect.name],
+    connection.execute(_remember_thread(connection.dialect.name),
                        dict(ticket_id=ticket_id, channel=channel, ts=ts, posted_at=posted_at))

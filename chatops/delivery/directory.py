@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from chatops.delivery.errors import Outcome, classify_slack_error, is_unreachable, transient, unreachable
 from db.models import SlackUser
 from db.session import read_only
+from db.upsert import dialect_insert
 
 log = logging.getLogger("chatops.delivery")
 
@@ -21,8 +21,8 @@ MISSING_TTL = timedelta(hours=1)
 
 def remember(session: Session, email: str, user_id: str | None, now: datetime) -> None:
     """Upsert the cache row (two workers may look the same person up at once)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(SlackUser).values(email=email, user_id=user_id, looked_up_at=now)
+    statement = dialect_insert(session.get_bind().dialect.name, SlackUser.__table__).values(
+        email=email, user_id=user_id, looked_up_at=now)
     session.execute(statement.on_conflict_do_update(
         index_elements=["email"], set_={"user_id": user_id, "looked_up_at": now}))
 

@@ -17,13 +17,15 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from chatops.delivery.errors import Outcome
 from db.models import DeliveryPause
+from db.upsert import dialect_insert
 
 PAUSE_BASE_SECONDS = 1.0
 PAUSE_CAP_SECONDS = 60.0
@@ -36,8 +38,12 @@ _TAKE_PROBE = (update(_TABLE)
                .where(_C.key == bindparam("b_key"), _C.until <= bindparam("b_now"))
                .values(until=bindparam("b_until"), probe_by=bindparam("b_worker")))
 _RESUME = delete(_TABLE).where(_C.key == bindparam("b_key"))
-_INSERT = {name: dialect.insert(_TABLE).on_conflict_do_nothing(index_elements=["key"])
-           .returning(_C.key) for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))}
+
+
+@cache
+def _insert(dialect: str) -> Any:
+    return dialect_insert(dialect, _TABLE).on_conflict_do_nothing(index_elements=["key"]).returning(
+        _C.key)
 
 
 def transport_key(transport: str, target: str) -> str:
@@ -78,7 +84,7 @@ def pause(session: Session, key: str, outcome: Outcome, worker: str, now: dateti
     connection = session.connection()
     values = dict(key=key, kind=outcome.kind, reason=outcome.reason[:500], since=now,
                   until=now + timedelta(seconds=pause_delay(1)), failures=1, probe_by=None)
-    if connection.execute(_INSERT[connection.dialect.name], values).first() is not None:
+    if connection.execute(_insert(connection.dialect.name), values).first() is not None:
         return True
     row = session.get(DeliveryPause, key, with_for_update=True, populate_existing=True)
     if row is None:  # resumed in between: start again

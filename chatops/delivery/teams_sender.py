@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable, Mapping
-
-import requests
+from typing import TYPE_CHECKING
 
 from chatops.delivery.errors import Outcome, transient, unreachable
 from chatops.delivery.outbox import Job
+
+if TYPE_CHECKING:
+    import requests
 
 TIMEOUT_SECONDS = 5  # Teams runs in its own delivery thread; a hung endpoint only holds Teams
 
@@ -24,7 +27,18 @@ class TeamsSender:
                  environ: Mapping[str, str] | None = None) -> None:
         self.webhook_env_of = webhook_env_of  # team name -> env var name (or None)
         self.environ: Mapping[str, str] = environ if environ is not None else os.environ
-        self.http = requests.Session()
+        self._http: requests.Session | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def http(self) -> requests.Session:
+        """The HTTP session, made (and `requests` loaded) when a Teams card is first sent."""
+        with self._lock:
+            if self._http is None:
+                import requests
+
+                self._http = requests.Session()
+            return self._http
 
     def send(self, job: Job) -> Outcome:
         env_name = self.webhook_env_of(job.target)
@@ -32,6 +46,8 @@ class TeamsSender:
         if not url:
             return Outcome("skipped", f"team {job.target} has no Teams webhook URL "
                                       f"(env {env_name or 'teams_webhook_env unset'})")
+        import requests
+
         cards = json.loads(job.payload)
         body = cards["legacy"] if is_legacy_connector(url) else cards["adaptive"]
         try:

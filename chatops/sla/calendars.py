@@ -19,8 +19,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import holidays as holidays_lib
-
 from domain.hours import ALWAYS_OPEN, parse_country, parse_timezone, parse_week
 
 __all__ = ["BusinessCalendar", "build_calendars"]
@@ -32,6 +30,14 @@ _CACHE_LIMIT = 50_000
 
 _Range = tuple[timedelta, timedelta]  # offsets from local midnight, [start, end)
 _Piece = tuple[datetime, datetime]  # naive UTC, [start, end)
+
+
+def _country_holidays(country: str, year: int) -> Any:
+    """The public holidays of a country in a year (the library is loaded only by calendars
+    that name a country: it is large)."""
+    import holidays
+
+    return holidays.country_holidays(country, years=year)
 
 
 def _as_date(value: Any) -> date:
@@ -143,7 +149,7 @@ class BusinessCalendar:
             with _HOLIDAY_LOCK:  # web, worker and scheduler threads share calendars
                 if day.year not in self._country_years:
                     self._country_days.update(
-                        holidays_lib.country_holidays(self.country, years=day.year))
+                        _country_holidays(self.country, day.year))
                     self._country_years.add(day.year)  # only once the days are in
         return day in self._country_days
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from blocks.sla import NudgeView
@@ -27,6 +27,7 @@ from chatops.sla.rules import SlaRules
 from chatops.tickets.views import agent_person
 from db.models import Ticket
 from db.models_sla import SlaClock, SlaNudge
+from db.upsert import dialect_insert
 
 _CLOCKS = SlaClock.__table__
 _C = _CLOCKS.c
@@ -43,12 +44,13 @@ _MOVE = (update(_CLOCKS)
          .where(_C.ticket_id == bindparam("t_id"), _C.target == bindparam("t_target"))
          .values(next_mark_at=bindparam("t_next"), mark_floor=bindparam("t_floor")))
 _NUDGES = SlaNudge.__table__
-_RECORD = {
-    name: dialect.insert(_NUDGES).on_conflict_do_nothing(
+
+
+@cache
+def _record(dialect: str) -> Any:
+    return dialect_insert(dialect, _NUDGES).on_conflict_do_nothing(
         index_elements=["ticket_id", "target", "mark"]).returning(
         _NUDGES.c.ticket_id, _NUDGES.c.target, _NUDGES.c.mark)
-    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
-}
 _RECHECK = timedelta(seconds=1)  # float edge: a "next" mark not strictly in the future
 _EARLIEST = select(func.min(_C.next_mark_at))  # one lookup on the index
 
@@ -116,7 +118,7 @@ def scan_batch(session: Session, config: AppConfig, rules: SlaRules, now: dateti
                 "sent": i == d.most, "recorded_at": now} for d in dues for i in d.crossed]
     inserted: set[tuple[str, str, int]] = set()
     if records:
-        statement = _RECORD[session.get_bind().dialect.name]
+        statement = _record(session.get_bind().dialect.name)
         inserted = {(r[0], r[1], r[2]) for r in session.execute(statement, records)}
     session.execute(_MOVE, [{"t_id": d.row.ticket_id, "t_target": d.row.target,
                              "t_next": d.next_at, "t_floor": d.view.mark_floor} for d in dues])
