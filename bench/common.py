@@ -10,6 +10,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -192,16 +193,23 @@ def helpdesk_request(event: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
                   "X-Chatops-Signature": sign(WEBHOOK_SECRET, ts, body)}
 
 
-def ticket_event(n: int, team: str, prefix: str = "b") -> dict[str, Any]:
+def ticket_event(n: int, team: str, prefix: str = "b",
+                 at: str = "2026-11-23T09:30:00Z") -> dict[str, Any]:
+    """A new normal-priority ticket. Created `at` (by default a moment long past: its SLA
+    targets are breached, which matters only where the scheduler runs; `now_iso()` for none)."""
     return {
         "id": f"{prefix}-evt-{n}", "type": "ticket.created",
-        "occurred_at": "2026-11-23T09:30:00Z",
+        "occurred_at": at,
         "ticket": {"id": f"{prefix}-{n}", "subject": f"Benchmark ticket {n}",
                    "url": f"https://helpdesk.example.com/tickets/{n}", "priority": "normal",
                    "status": "new", "team": team,
                    "requester": {"name": "Ann Client", "email": "ann@client.example"},
-                   "assignee": None, "created_at": "2026-11-23T09:30:00Z"},
+                   "assignee": None, "created_at": at},
     }
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def table(rows: list[tuple[str, str]]) -> str:

@@ -19,17 +19,17 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import Server, memory_mb, post_all, ticket_event  # noqa: E402
+from bench.common import Server, memory_mb, now_iso, post_all, ticket_event  # noqa: E402
 
 CHANNELS = 20
 
 
 def events(count: int) -> list[dict[str, Any]]:
     made: list[dict[str, Any]] = []
+    at = now_iso()  # new tickets: no SLA mark falls due while this runs
     for n in range(count // 2):
-        created = ticket_event(n, f"team{n % CHANNELS}", prefix="mem")
+        created = ticket_event(n, f"team{n % CHANNELS}", prefix="mem", at=at)
         made += [created, dict(created, id=f"mem-evt-{n}-c", type="ticket.commented",
-                               occurred_at="2026-11-23T09:31:00Z",
                                comment={"id": f"c-{n}", "author_role": "agent", "public": True,
                                         "author": {"name": "Bob Agent", "email": "b@example.com"},
                                         "body": f"Looking at it ({n})"})]

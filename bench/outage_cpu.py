@@ -19,7 +19,7 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import TOKEN, Server, cpu_seconds, post_all, ticket_event  # noqa: E402
+from bench.common import TOKEN, Server, cpu_seconds, now_iso, post_all, ticket_event  # noqa: E402
 from chatops.sandbox.fake_slack import FakeSlack  # noqa: E402
 
 
@@ -28,7 +28,9 @@ def run(rows: int, seconds: float) -> dict[str, Any]:
     fake.set_down(True)
     server = Server(teams=50, fake=fake, scheduler=True)
     try:
-        post_all(server.port, [ticket_event(n, f"team{n % 50}", prefix="oc") for n in range(rows)])
+        at = now_iso()  # new tickets: no SLA mark falls due while this runs
+        post_all(server.port, [ticket_event(n, f"team{n % 50}", prefix="oc", at=at)
+                               for n in range(rows)])
         deadline = time.monotonic() + 300
         while _counts(server) != (rows, 0) and time.monotonic() < deadline:
             time.sleep(1.0)  # until every deferred parent is written as a message

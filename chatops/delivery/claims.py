@@ -43,6 +43,18 @@ def due_rows(session: Session, now: datetime, limit: int,
     return list(session.execute(due_query(limit, transport), {"b_now": now}))
 
 
+def _blocked_by_order(o: type[OutboxMessage]) -> Any:
+    """An earlier row of the stream is still pending: this one waits (a thread keeps its
+    order, a reply waits for its parent's ts). A parent's redraw holds back only later redraws
+    of it: the thread's posts never wait for one (the parent's state, drawn again later, is
+    not part of the thread's order, and redraws go at chat.update's slower pace)."""
+    earlier = aliased(OutboxMessage)
+    return (select(earlier.id)
+            .where(earlier.stream == o.stream, earlier.status == "pending", earlier.id < o.id,
+                   or_(earlier.role != "parent_update", o.role == "parent_update"))
+            .exists())
+
+
 @lru_cache(maxsize=16)
 def due_query(limit: int, transport: str | None = None) -> Select[Any]:
     """Sendable rows, oldest first, at most `limit`: of each pace key only the oldest (a key
@@ -50,10 +62,6 @@ def due_query(limit: int, transport: str | None = None) -> Select[Any]:
     refused and released again); rows not paced ahead (Teams cards) each on their own."""
     o = OutboxMessage
     now = bindparam("b_now", type_=OutboxMessage.__table__.c.next_attempt_at.type)
-    earlier = aliased(OutboxMessage)
-    blocked_by_order = (select(earlier.id)
-                        .where(earlier.stream == o.stream, earlier.status == "pending",
-                               earlier.id < o.id).exists())
     key = case((and_(o.transport == "slack", o.method == UPDATE), literal(UPDATE_KEY)),
                (o.transport == "slack", o.target), else_=null())  # as pacing.pace_key
     # Not correlated: the database works out the paced keys once per query, not per row.
@@ -62,7 +70,7 @@ def due_query(limit: int, transport: str | None = None) -> Select[Any]:
              .where(o.status == "pending", o.next_attempt_at <= now,
                     or_(o.claimed_until.is_(None), o.claimed_until < now),
                     o.transport != INTERNAL,
-                    ~blocked_by_order,
+                    ~_blocked_by_order(o),
                     or_(key.is_(None), ~paced))
              .group_by(func.coalesce(key, "row:" + cast(o.id, String)))
              .order_by(func.min(o.id)).limit(limit))
@@ -78,16 +86,12 @@ def key_head_query(update_key: bool) -> Select[Any]:
     o = OutboxMessage
     at = bindparam("b_at", type_=OutboxMessage.__table__.c.next_attempt_at.type)
     now = bindparam("b_now", type_=OutboxMessage.__table__.c.next_attempt_at.type)
-    earlier = aliased(OutboxMessage)
-    blocked_by_order = (select(earlier.id)
-                        .where(earlier.stream == o.stream, earlier.status == "pending",
-                               earlier.id < o.id).exists())
     of_key = (o.method == UPDATE if update_key
               else and_(o.method != UPDATE, o.target == bindparam("b_key")))
     return (select(*OutboxMessage.__table__.c)
             .where(o.status == "pending", o.transport == "slack", of_key,
                    o.next_attempt_at <= at, or_(o.claimed_until.is_(None), o.claimed_until < now),
-                   ~blocked_by_order)
+                   ~_blocked_by_order(o))
             .order_by(o.id).limit(1))
 
 

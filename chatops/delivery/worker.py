@@ -41,7 +41,9 @@ class Sender(Protocol):
     def send(self, job: Job) -> Outcome: ...
 
 
-IDLE_POLL_SECONDS = 0.25
+IDLE_POLL_SECONDS = 0.25  # rows of other workers, retries, events of other processes
+PAUSED_POLL_SECONDS = 2.0  # while the loop's transport is paused (new events still wake it)
+TEAMS_POLL_SECONDS = 1.0  # the Teams loop is woken when Teams cards are written
 MIN_PASS_GAP_SECONDS = 0.02
 RENEW_AFTER_SECONDS = 10.0  # a row that waited this long for a sender renews its claim first
 TEAMS_TAKES_OVER = timedelta(seconds=5)  # deferred rows older than this, the Teams loop expands too
@@ -128,7 +130,10 @@ class DeliveryWorker:
         if not planned and not failed:
             return 0
         with self.sessions.begin() as session:
-            return self._apply_deferred(session, planned, failed)
+            expanded = self._apply_deferred(session, planned, failed)
+        if any(m.transport == "teams" for _, messages in planned for m in messages):
+            self._teams_kick.set()
+        return expanded
 
     def _plan_deferred(self, created_before: datetime | None = None
                        ) -> tuple[list[tuple[int, list[Message]]], list[tuple[int, str]]]:
@@ -206,8 +211,14 @@ class DeliveryWorker:
             soonest = self.in_flight.next_due(name, seen)
             if soonest is not None:
                 moments.append(soonest)
-        wait = min((m - _utcnow()).total_seconds() for m in moments) if moments else None
-        return IDLE_POLL_SECONDS if wait is None else min(max(wait, 0.0), IDLE_POLL_SECONDS)
+        now = _utcnow()
+        poll = IDLE_POLL_SECONDS
+        if transport == "teams":
+            poll = TEAMS_POLL_SECONDS
+        elif transport == "slack" and "slack" in self.claimer.stopped:
+            poll = PAUSED_POLL_SECONDS  # nothing to send before its probe, a moment above
+        wait = min((m - now).total_seconds() for m in moments) if moments else poll
+        return min(max(wait, 0.0), poll)
 
     def _kick(self, transport: str) -> None:
         """A sender came free, or a key is free at once: the transport's loop looks again."""

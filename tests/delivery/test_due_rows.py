@@ -83,3 +83,18 @@ def test_the_same_target_name_on_two_transports_is_two_targets(app: Harness) -> 
     assert sorted(due(app)) == [("chat.postMessage", "support", "ticket:t0"),
                                 ("teams.post", "support", "teams:support")]
     assert due(app, "teams") == [("teams.post", "support", "teams:support")]
+
+
+def test_a_reply_does_not_wait_for_a_redraw_of_its_parent(app: Harness) -> None:
+    """The thread keeps its order; a redraw of the parent (paced at chat.update's slower
+    rate) never holds a reply back, but still waits for the parent itself and earlier redraws."""
+    def write(session):  # type: ignore[no-untyped-def]
+        outbox.add(session, outbox.parent_update("t0", "C1", MSG))   # t0's parent is posted
+        outbox.add(session, outbox.thread_reply("t0", "C1", MSG))
+        outbox.add(session, outbox.parent_update("t0", "C1", MSG))
+        outbox.add(session, outbox.parent_post("t1", "C2", MSG))    # t1's parent is not yet
+        outbox.add(session, outbox.parent_update("t1", "C2", MSG))
+    add(app, write)
+    assert due(app) == [("chat.update", "C1", "ticket:t0"),
+                        ("chat.postMessage", "C1", "ticket:t0"),
+                        ("chat.postMessage", "C2", "ticket:t1")]
