@@ -20,11 +20,11 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from chatops.delivery.errors import Outcome
-from db.models import DeliveryPause
+from db.models import DeliveryPause, OutboxMessage
 from db.upsert import dialect_insert
 
 PAUSE_BASE_SECONDS = 1.0
@@ -70,6 +70,17 @@ def current(session: Session) -> dict[str, Pause]:
     """Every pause in force (a handful of rows at most)."""
     return {row.key: Pause(row.key, row.kind, row.reason, row.since, row.until, row.failures,
                            row.probe_by) for row in session.execute(_ALL)}
+
+
+def waiting_for_credentials(session: Session) -> int:
+    """Pending rows whose transport is paused for its credentials (0 when none is)."""
+    refused = {key for key, p in current(session).items() if p.kind == "credentials"}
+    if not refused:
+        return 0
+    rows = session.execute(select(OutboxMessage.transport, OutboxMessage.target, func.count())
+                           .where(OutboxMessage.status == "pending")
+                           .group_by(OutboxMessage.transport, OutboxMessage.target))
+    return sum(n for transport, target, n in rows if transport_key(transport, target) in refused)
 
 
 def pause_delay(failures: int, rng: random.Random | None = None) -> float:

@@ -250,14 +250,20 @@ class DeliveryWorker:
             log.exception("could not give back %d claimed row(s)", len(waiting))
 
     def drain(self, max_seconds: float | None = None) -> int:
-        """Deliver until nothing is pending (or time is up); returns rows still pending."""
+        """Deliver until nothing is pending (or time is up, or every row left waits for
+        credentials only a restart can bring); returns rows still pending."""
         deadline = None if max_seconds is None else time.monotonic() + max_seconds
         while True:
             attempted = self.run_once()
             with self.sessions() as session:
-                pending = claims.counts(session).get("pending", 0)
+                pending = claims.counts(read_only(session)).get("pending", 0)
+                refused = 0 if attempted else pauses.waiting_for_credentials(session)
             if pending == 0:
                 return 0
+            if refused == pending:
+                log.error("%d row(s) wait for a working token (see /healthz): not delivered",
+                          pending)
+                return pending
             if deadline is not None and time.monotonic() >= deadline:
                 return pending
             if attempted == 0:

@@ -125,3 +125,17 @@ def test_the_pause_backs_off_capped_and_jittered() -> None:
         assert all(step / 2 <= w <= step for w in waits)
         assert max(waits) - min(waits) > step / 4  # spread: workers do not probe in step
     assert pause_delay(50, rng) <= PAUSE_CAP_SECONDS
+
+
+def test_deliver_once_stops_when_every_row_waits_for_a_working_token(make_harness: Any) -> None:
+    """`chatops jobs run deliver` without a time limit: a token Slack refuses cannot get
+    better before a restart, so it stops and says how many wait, instead of looping."""
+    import time
+
+    wrong = make_harness(token="xoxb-revoked-long-ago")
+    _three_tickets_with_a_comment(wrong)
+    started = time.monotonic()
+    waiting = len(wrong.rows(OutboxMessage))  # parents, replies and redraws once expanded
+    assert wrong.rt.worker.drain() == waiting
+    assert time.monotonic() - started < 10
+    assert {r.status for r in wrong.rows(OutboxMessage)} == {"pending"}
