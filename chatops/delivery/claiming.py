@@ -55,6 +55,15 @@ class Claimer:
             return [job for row in candidates
                     if (job := self._claim(session, row, stopped, now)) is not None]
 
+    def due_in(self, session: Session, transport: str | None, limit: int) -> list[Job]:
+        """`due`, in the caller's write transaction (rows it just wrote may be due)."""
+        now = datetime.now(UTC)
+        for name in (transport,) if transport else ("slack", "teams"):
+            self.looked_at[name] = now
+        self.stopped = stopped = pauses.current(session)
+        return [job for row in self._candidates(session, now, limit, transport, stopped)
+                if (job := self._claim(session, row, stopped, now)) is not None]
+
     def _candidates(self, session: Session, now: datetime, limit: int, transport: str | None,
                     stopped: dict[str, pauses.Pause]) -> list[Any]:
         """Due rows, but none of a paused transport: only one, when its probe is due."""

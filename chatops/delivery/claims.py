@@ -88,9 +88,14 @@ def key_head_query(update_key: bool) -> Select[Any]:
     now = bindparam("b_now", type_=OutboxMessage.__table__.c.next_attempt_at.type)
     of_key = (o.method == UPDATE if update_key
               else and_(o.method != UPDATE, o.target == bindparam("b_key")))
+    # This runs for every answer, inside its write transaction: it must walk the pending
+    # rows along (transport, status, id) and stop at the key's first one. Compared through
+    # coalesce(), next_attempt_at is no index term, so SQLite does not read every pending row
+    # by `ix_outbox_due` and sort them instead.
     return (select(*OutboxMessage.__table__.c)
             .where(o.status == "pending", o.transport == "slack", of_key,
-                   o.next_attempt_at <= at, or_(o.claimed_until.is_(None), o.claimed_until < now),
+                   func.coalesce(o.next_attempt_at, at) <= at,
+                   or_(o.claimed_until.is_(None), o.claimed_until < now),
                    ~_blocked_by_order(o))
             .order_by(o.id).limit(1))
 

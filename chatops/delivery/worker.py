@@ -79,19 +79,31 @@ class DeliveryWorker:
     def run_once(self, transport: str | None = None) -> int:
         """One pass, all of it: expand, claim what is due (of one transport, or all), send it
         in parallel and wait for the answers; returns rows handled."""
-        expanded = self._expand(transport)
-        jobs = self._claim_due(transport, self.batch)
+        expanded, jobs = self._pass(transport, self.batch)
         for future in [self._submit(job) for job in jobs]:
             future.result()
         return expanded + len(jobs)
 
     def _dispatch(self, transport: str) -> int:
-        """The loops' pass: first claim what is due, no more than the free senders take, and
-        hand it to them; then expand deferred rows (rendering never delays a due send)."""
-        jobs = self._claim_due(transport, min(self.batch, max(self.in_flight.free(transport), 0)))
+        """The loops' pass: claim no more than the free senders take, hand it to them, and
+        go on without waiting for the answers."""
+        free = max(self.in_flight.free(transport), 0)
+        expanded, jobs = self._pass(transport, min(self.batch, free))
         for job in jobs:
             self._submit(job)
-        return len(jobs) + self._expand(transport)
+        return expanded + len(jobs)
+
+    def _pass(self, transport: str | None, limit: int) -> tuple[int, list[Job]]:
+        """Expand deferred rows and, in the same write transaction, claim what is due; with
+        nothing to expand, look on a read-only snapshot first, then claim. One due-rows query
+        and one write transaction per pass (the webhook's writer shares the write lock). A
+        busy channel's next post does not wait for a pass: its answer claimed it."""
+        if not self._recovered:
+            self._recover()
+        expanded, jobs = self._expand(transport, claim=limit)
+        if not expanded:
+            jobs = self.claimer.due(transport, limit)
+        return expanded, jobs
 
     def _submit(self, job: Job) -> Any:
         return self.in_flight.submit(job.transport, self._send, job, time.monotonic())
@@ -118,22 +130,23 @@ class DeliveryWorker:
 
     def expand_deferred(self) -> int:
         """Expand the pending deferred rows now; returns how many were."""
-        return self._expand(None)
+        return self._expand(None)[0]
 
-    def _expand(self, transport: str | None) -> int:
-        """Write the messages of up to `batch` deferred rows. The Slack loop expands; the
-        Teams loop only what waited longer than TEAMS_TAKES_OVER (a hung Slack pass must not
-        keep Teams cards from being written, and rendering every row twice would only cost
-        CPU)."""
+    def _expand(self, transport: str | None, claim: int = 0) -> tuple[int, list[Job]]:
+        """Write the messages of up to 4 x `batch` deferred rows and, in the same transaction,
+        claim up to `claim` rows now due. The Slack loop expands; the Teams loop only what
+        waited longer than TEAMS_TAKES_OVER (a hung Slack pass must not keep Teams cards from
+        being written, and rendering every row twice would only cost CPU)."""
         planned, failed = self._plan_deferred(
             _utcnow() - TEAMS_TAKES_OVER if transport == "teams" else None)
         if not planned and not failed:
-            return 0
+            return 0, []
         with self.sessions.begin() as session:
             expanded = self._apply_deferred(session, planned, failed)
+            jobs = self.claimer.due_in(session, transport, claim) if expanded and claim > 0 else []
         if any(m.transport == "teams" for _, messages in planned for m in messages):
             self._teams_kick.set()
-        return expanded
+        return expanded, jobs
 
     def _plan_deferred(self, created_before: datetime | None = None
                        ) -> tuple[list[tuple[int, list[Message]]], list[tuple[int, str]]]:
@@ -142,7 +155,7 @@ class DeliveryWorker:
         planned: list[tuple[int, list[Message]]] = []
         failed: list[tuple[int, str]] = []
         with self.sessions() as session:
-            for row in self.deferred.pending(read_only(session), self.batch, created_before):
+            for row in self.deferred.pending(read_only(session), self.batch * 4, created_before):
                 try:
                     planned.append((row.id, self.deferred.messages(session, row)))
                 except Exception as exc:  # a bug must not stop every other delivery
@@ -155,11 +168,6 @@ class DeliveryWorker:
         for row_id, reason in failed:
             outbox.settle_deferred(session, row_id, "failed", reason)
         return sum(self.deferred.apply(session, row_id, messages) for row_id, messages in planned)
-
-    def _claim_due(self, transport: str | None, limit: int) -> list[Job]:
-        if not self._recovered:
-            self._recover()
-        return self.claimer.due(transport, limit)
 
     def _send_at(self, job: Job, moment: datetime) -> None:
         self.in_flight.at(moment, job, lambda: self._submit(job))
@@ -179,26 +187,25 @@ class DeliveryWorker:
         log.info("delivery worker %s started (%s)", self.name, transport)
         last_pass = 0.0
         while not stop.is_set():
+            # Under a burst of events wakeups never stop: spacing passes keeps the worker's
+            # scans and writes from crowding out the webhook's writer on the database. A
+            # channel's next post does not wait for a pass: the answer before it claimed it.
+            since = time.monotonic() - last_pass
+            if since < MIN_PASS_GAP_SECONDS:
+                stop.wait(MIN_PASS_GAP_SECONDS - since)
             last_pass = time.monotonic()
             try:
                 handled = self._dispatch(transport)
             except Exception:  # the database may be briefly unavailable: keep going
                 log.exception("delivery pass failed; trying again shortly")
                 handled = 0
-            if handled:
-                continue
-            timeout = self._idle_seconds(transport)
-            if transport == "teams":  # the wakeup belongs to the Slack loop
-                woken = self._teams_kick.wait(timeout)
-                self._teams_kick.clear()
-            else:
-                woken = self.wakeup.wait(timeout)
-            # Under a burst of events wakeups never stop: spacing the passes they start keeps
-            # the worker's scans from starving the threads it shares the process with. A pass
-            # for a moment that came due (a paced key, a probe) goes at once.
-            since = time.monotonic() - last_pass
-            if woken and since < MIN_PASS_GAP_SECONDS:
-                stop.wait(MIN_PASS_GAP_SECONDS - since)
+            if handled == 0:
+                timeout = self._idle_seconds(transport)
+                if transport == "teams":  # the wakeup belongs to the Slack loop
+                    self._teams_kick.wait(timeout)
+                    self._teams_kick.clear()
+                else:
+                    self.wakeup.wait(timeout)
         log.info("delivery worker %s stopped (%s)", self.name, transport)
 
     def _idle_seconds(self, transport: str | None) -> float:
