@@ -161,14 +161,29 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
 
     if not rt.env.webhook_secret:
         log.warning("CHATOPS_WEBHOOK_SECRET is not set: every helpdesk webhook gets 401")
-    webhook.register(flask_app, rt.events.handle, rt.env.webhook_secret, rt.wakeup.notify,
-                     lambda result: rt.metrics.events_received.labels(result).inc())
+    webhook.register(flask_app, _helpdesk_answers(rt), rt.events.handle)
 
     def own_worker_alive() -> bool | None:
         return None if rt.worker_thread is None else rt.worker_thread.is_alive()
 
     web.register(flask_app, rt.sessions, rt.metrics, worker_alive or own_worker_alive)
     return flask_app
+
+
+def native_routes(rt: Runtime) -> dict[tuple[str, str], Any]:
+    """(method, path) -> the route that `chatops serve`'s web process answers on its event
+    loop, without a thread (chatops/web_front.py); the Flask app answers everything else."""
+    from handlers.webhook import answers
+
+    return {("POST", answers.PATH): answers.native_route(_helpdesk_answers(rt), rt.events.submit)}
+
+
+def _helpdesk_answers(rt: Runtime) -> Any:
+    from handlers.webhook.answers import HelpdeskAnswers
+
+    return HelpdeskAnswers(rt.env.webhook_secret,
+                           lambda result: rt.metrics.events_received.labels(result).inc(),
+                           rt.wakeup.notify)
 
 
 # -- jobs: wired here too, so nothing else in chatops imports upward ---------------------
