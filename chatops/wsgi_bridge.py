@@ -18,6 +18,7 @@ from typing import Any, Callable
 log = logging.getLogger("chatops.web")
 
 Headers = list[tuple[str, str]]
+_PROTOCOLS = {"1": "HTTP/1.0", "1.1": "HTTP/1.1"}  # RSGI's http_version: "1", "1.1" or "2"
 
 
 def host_and_port(address: str) -> tuple[str, str]:
@@ -40,7 +41,7 @@ def environ(scope: Any, length: int | None, body: bytes) -> dict[str, Any]:
         "QUERY_STRING": scope.query_string,
         "SERVER_NAME": server_host,
         "SERVER_PORT": server_port,
-        "SERVER_PROTOCOL": f"HTTP/{scope.http_version}",
+        "SERVER_PROTOCOL": _PROTOCOLS.get(scope.http_version, f"HTTP/{scope.http_version}"),
         "SERVER_SOFTWARE": "granian",
         "REMOTE_ADDR": remote_host,
         "REMOTE_PORT": remote_port,
@@ -96,7 +97,7 @@ def call(app: Any, scope: Any, length: int | None, body: bytes) -> WsgiAnswer:
 
     result: Iterable[bytes] = app(environ(scope, length, body), start_response)
     close = getattr(result, "close", None)
-    if started and not any(k.lower() == "content-length" for k, _ in started[1]):
+    if started and _streamed(scope.method, started[0], started[1]):
         return WsgiAnswer(_status(started[0]), list(started[1]), stream=iter(result),
                           close=close, written=written)
     try:
@@ -133,6 +134,12 @@ async def respond(app: Any, pool: Executor, scope: Any, proto: Any, length: int 
     finally:
         if answer.close is not None:
             await loop.run_in_executor(pool, answer.close)
+
+
+def _streamed(method: str, status: str, headers: Headers) -> bool:
+    """An answer with a body of unknown length: sent as it comes, not collected first."""
+    return (method != "HEAD" and _status(status) not in (204, 304)
+            and not any(name.lower() == "content-length" for name, _ in headers))
 
 
 def _status(line: str) -> int:

@@ -165,3 +165,9 @@ def test_a_native_route_is_given_the_length_the_body_and_the_headers(port: int) 
         answer = sock.recv(4096)  # at once: the body over the limit is not waited for
     assert answer.startswith(b"HTTP/1.1 201 ")
     assert answer.endswith(f"\r\n\r\n{MAX_BODY + 1} 0 None".encode())
+
+
+def test_an_http_1_0_request_is_one(port: int) -> None:
+    received, _ = exchange(port, b"GET /echo/old HTTP/1.0\r\nHost: x\r\n\r\n")
+    seen = json.loads(received.partition(b"\r\n\r\n")[2])
+    assert seen["protocol"] == "HTTP/1.0"
