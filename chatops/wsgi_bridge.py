@@ -2,8 +2,8 @@
 (chatops/web_front.py): its environ built from granian's RSGI scope, the app run on a
 thread pool, its answer sent back through RSGI.
 
-An answer with a Content-Length is collected in the thread and sent in one piece (every
-answer of this app); one without is streamed, each chunk fetched by the pool."""
+An answer with a Content-Length is collected in the thread and sent from there in one piece
+(every answer of this app); one without is streamed, each chunk fetched by the pool."""
 from __future__ import annotations
 
 import asyncio
@@ -112,15 +112,15 @@ async def respond(app: Any, pool: Executor, scope: Any, proto: Any, length: int 
                   body: bytes) -> None:
     loop = asyncio.get_running_loop()
     try:
-        answer = await loop.run_in_executor(pool, call, app, scope, length, body)
+        answer = await loop.run_in_executor(pool, _call_and_answer, app, scope, proto, length,
+                                            body)
     except Exception:
         log.exception("Exception on %s [%s], outside the app's own error handling",
                       scope.path, scope.method)
         proto.response_bytes(500, [("content-type", "text/plain")], b"Internal Server Error")
         return
     if answer.stream is None:
-        proto.response_bytes(answer.status, answer.headers, answer.body)
-        return
+        return  # sent already
     try:
         transport = proto.response_stream(answer.status, answer.headers)
         for chunk in answer.written:
@@ -134,6 +134,16 @@ async def respond(app: Any, pool: Executor, scope: Any, proto: Any, length: int 
     finally:
         if answer.close is not None:
             await loop.run_in_executor(pool, answer.close)
+
+
+def _call_and_answer(app: Any, scope: Any, proto: Any, length: int | None,
+                     body: bytes) -> WsgiAnswer:
+    """`call`, and a whole answer sent from this thread at once: granian's protocol may be
+    used from any thread, and the client need not wait for the event loop to wake."""
+    answer = call(app, scope, length, body)
+    if answer.stream is None:
+        proto.response_bytes(answer.status, answer.headers, answer.body)
+    return answer
 
 
 def _streamed(method: str, status: str, headers: Headers) -> bool:
