@@ -8,6 +8,7 @@ schema), and `stored` once the event is committed.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -101,15 +102,14 @@ def native_route(answers: HelpdeskAnswers,
     `body` was read before (empty when `too_large` refuses it) and `headers` has
     lower-case names. `submit` queues the event for the group-commit writer; the answer
     comes once it is committed, as in the Flask route."""
-    import asyncio
+    timestamp, signature = TIMESTAMP.lower(), SIGNATURE.lower()
 
     async def helpdesk(content_length: int | None, body: bytes,
                        headers: Mapping[str, str]) -> Answer:
         refused = answers.too_large(content_length)
         if refused is not None:
             return refused
-        admitted = answers.admit(body, headers.get(TIMESTAMP.lower()),
-                                 headers.get(SIGNATURE.lower()))
+        admitted = answers.admit(body, headers.get(timestamp), headers.get(signature))
         if isinstance(admitted, Answer):
             return admitted
         result = await asyncio.wrap_future(submit(admitted))
