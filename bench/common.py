@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,23 +63,11 @@ class Server:
         self._wait_ready()
 
     def _wait_ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"server did not start; see {self.dir / 'server.log'}")
+        if not wait_answering(self.port, "/healthz", lambda status: status == 200, timeout):
+            raise RuntimeError(f"server did not start; see {self.dir / 'server.log'}")
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        terminate(self.proc)
         self.log.close()
         if self.own_fake:
             self.fake.stop()
@@ -88,6 +77,29 @@ class Server:
         self.proc.kill()
         self.proc.wait()
         self.log.close()
+
+
+def wait_answering(port: int, path: str, ready: Callable[[int], bool],
+                   timeout: float = 30) -> bool:
+    """Whether GET `path` got a status that `ready` accepts before `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", path)
+            if ready(conn.getresponse().status):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def terminate(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def helpdesk_request(event: dict[str, Any]) -> tuple[bytes, dict[str, str]]:

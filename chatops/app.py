@@ -130,6 +130,15 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
     return flask_app
 
 
+def native_routes(rt: Runtime) -> dict[tuple[str, str], Any]:
+    """(method, path) -> the route that `chatops serve`'s web process answers on its event
+    loop, without a thread (chatops/web_front.py); the Flask app answers everything else."""
+    from handlers.webhook import answers
+
+    return {("POST", answers.PATH): answers.native_route(answers.answers_for(rt),
+                                                         rt.event_writer.submit)}
+
+
 # -- jobs: wired here too, so nothing else in chatops imports upward ---------------------
 def start_background_scheduler(rt: Runtime) -> Callable[[], None]:
     from jobs import scheduler

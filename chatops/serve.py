@@ -3,7 +3,9 @@
 - This process (the supervisor) migrates the database and runs the delivery worker, the
   scheduler and Socket Mode.
 - One web process, which granian (its HTTP in Rust) starts, supervises and restarts if it
-  dies, serves the Flask app.
+  dies, serves the app: chatops/web_front.py reads each request's body on the event loop
+  (so a slow client holds no thread), answers the helpdesk webhook there, and runs the
+  Flask app for everything else on a few threads.
 
 Each process has its own interpreter lock, so deliveries never slow the webhook down. They
 share the database (on SQLite a file lock queues their writes), count metrics into one
@@ -20,21 +22,29 @@ import socket
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+from chatops.app import Runtime, build_bolt, build_runtime, create_app, native_routes, start_background_scheduler
 from chatops.cli import LOG_FORMAT, configure_logging
-from chatops.app import Runtime, build_bolt, build_runtime, create_app, start_background_scheduler
 from chatops.config import load_config
 from chatops.delivery.wakeup import UdpWakeup, UdpWakeupSender, Wakeup
 from chatops.environment import Environment
 from chatops.metrics import Metrics
 from chatops.processes import alive
+from chatops.web_front import BufferedFront, FrontLimits
 
 log = logging.getLogger("chatops")
 
 WEB_SETTINGS_ENV = "CHATOPS_SERVE_WEB"  # JSON from the supervisor to its web process
-WEB_THREADS = 8
+WEB_THREADS = 8  # run the Flask app's requests (Slack's, /healthz, /metrics)
+# What one client, or many, can hold in the web process. Connections over the bound wait in
+# the kernel's listen queue; each holds at most one body of 1 MiB, so bodies in memory stay
+# under MAX_CONNECTIONS MiB.
+MAX_CONNECTIONS = 256
+HEADERS_SECONDS = 10  # a request's headers, and an idle keep-alive connection's next ones
+BODY_SECONDS = 10  # from the end of the headers to the body's last byte; then 408
 RUN_DIR_PREFIX = "chatops-serve-"  # then the supervisor's pid
 HEARTBEAT_EVERY_SECONDS = 2.0
 HEARTBEAT_STALE_SECONDS = 10.0
@@ -88,7 +98,7 @@ def _serve(make_runtime: MakeRuntime, run_dir: Path, config_path: str, host: str
         log.info("chatops listening on http://%s:%s (worker %s, scheduler %s, database %s)",
                  host, port, "on" if worker else "off", "on" if scheduler else "off",
                  rt.engine.url.render_as_string(hide_password=True))
-        _web_server(host, port).serve(target_loader=web_app, wrap_loader=False)
+        web_server(host, port).serve(target_loader=web_app, wrap_loader=False)
     finally:
         rt.close()
     return 0
@@ -116,32 +126,28 @@ def _listen_address(host: str, port: int) -> tuple[str, str | None]:
     return str(sockaddr[0]), None
 
 
-def _web_server(host: str, port: int) -> Any:
-    from granian.constants import Interfaces
+def web_server(host: str, port: int, target: str = "chatops.serve:web_app") -> Any:
+    """granian, set up to run one web process of `target` (bench/slash_ack.py serves a bare
+    Bolt app with it too, to compare like with like)."""
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
     from granian.server import MPServer
 
     # A fresh interpreter for the web process: forking a process that already runs the
     # worker's threads could copy a lock some thread was holding.
     multiprocessing.set_start_method("spawn", force=True)
     return MPServer(
-        "chatops.serve:web_app", address=host, port=port, interface=Interfaces.WSGI,
-        workers=1, blocking_threads=WEB_THREADS, websockets=False, respawn_failed_workers=True,
-        workers_kill_timeout=15, log_access=False,
+        target, address=host, port=port, interface=Interfaces.RSGI,
+        workers=1, backpressure=MAX_CONNECTIONS, http=HTTPModes.http1,
+        http1_settings=HTTP1Settings(header_read_timeout=HEADERS_SECONDS * 1000),
+        websockets=False, respawn_failed_workers=True, workers_kill_timeout=15,
+        log_access=False,
         log_dictconfig={
             "formatters": {"generic": {"()": "logging.Formatter", "fmt": LOG_FORMAT}},
-            "filters": {"advice": {"()": "chatops.serve.ThreadAdviceFilter"}},
             "handlers": {"console": {"formatter": "generic", "class": "logging.StreamHandler",
-                                     "stream": "ext://sys.stderr", "filters": ["advice"]}},
+                                     "stream": "ext://sys.stderr"}},
             "loggers": {"_granian": {"handlers": ["console"], "level": "INFO",
                                      "propagate": False}}})
-
-
-class ThreadAdviceFilter(logging.Filter):
-    """Drops granian's advice against more Python threads than 2 × cores + 1: this app's
-    web threads mostly wait for their event's commit, not for a core."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "Python threads, which seems quite high" not in record.getMessage()
 
 
 def _keep_heartbeat(rt: Runtime, path: Path) -> Callable[[], None]:
@@ -167,8 +173,8 @@ def _start_socket_mode(rt: Runtime) -> None:
 
 
 # -- the web process -----------------------------------------------------------------------
-def web_app() -> Any:
-    """Builds the Flask app inside the web process (granian calls this once at its start)."""
+def web_app() -> BufferedFront:
+    """Builds the app inside the web process (granian calls this once at its start)."""
     configure_logging()
     settings = json.loads(os.environ[WEB_SETTINGS_ENV])
     port = settings["wakeup_port"]
@@ -177,7 +183,8 @@ def web_app() -> Any:
                        wakeup=UdpWakeupSender(port) if port else Wakeup())
     app = create_app(rt, build_bolt(rt), worker_alive=_heartbeat_reader(settings["heartbeat"]))
     _exit_with_supervisor(settings["supervisor"])
-    return app
+    return BufferedFront(app, native_routes(rt), FrontLimits(
+        max_body=app.config["MAX_CONTENT_LENGTH"], body_seconds=BODY_SECONDS), WEB_THREADS)
 
 
 def _heartbeat_reader(path: str | None) -> Callable[[], bool | None]:

@@ -46,6 +46,11 @@ class GroupCommit:
 
     def handle(self, event: HelpdeskEvent) -> IngestResult:
         """Store the event (in some batch); returns once it is committed."""
+        return self.submit(event).result()
+
+    def submit(self, event: HelpdeskEvent) -> Future[IngestResult]:
+        """Queue the event for the writer; the future is done once it is committed (or
+        failed). An event that comes after close() is stored by the caller, here and now."""
         done: Future[IngestResult] = Future()
         with self._lock:
             queued = not self._closed
@@ -56,8 +61,11 @@ class GroupCommit:
                     self._thread.start()
                 self._queue.put((event, done))
         if not queued:  # shutting down: store it here and now
-            return self.ingest.handle(event)
-        return done.result()
+            try:
+                done.set_result(self.ingest.handle(event))
+            except Exception as exc:  # handle() raises it, as a direct call would
+                done.set_exception(exc)
+        return done
 
     def close(self) -> None:
         """Stop the writer once it has stored everything queued before this call."""
