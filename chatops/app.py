@@ -108,9 +108,9 @@ def build_bolt(rt: Runtime) -> BoltApp:
         return BoltResponse(status=400, body="")
 
     # Wiring only: handlers never import this module.
-    from handlers.slack import actions, commands, shortcuts
+    from handlers.slack import actions, commands, qa_actions, shortcuts, views
 
-    for listeners in (commands, actions, shortcuts):
+    for listeners in (commands, actions, shortcuts, qa_actions, views):
         listeners.register(bolt, rt)
     return bolt
 
