@@ -75,7 +75,12 @@ class SlackSender:
                 args.update(channel=thread.channel, ts=thread.ts)
         else:
             args["channel"] = target
-        return self._call(job, args)
+        outcome = self._call(job, args)
+        if job.role == "ephemeral" and outcome.kind == "permanent":
+            # An answer to one press that cannot be shown there (a shortcut used in a channel
+            # the bot is not in): nothing an operator can fix, so not a delivery failure.
+            return Outcome("skipped", f"ephemeral not shown: {outcome.reason}")
+        return outcome
 
     def _thread(self, ticket_id: str | None) -> SlackThread | None:
         if ticket_id is None:

@@ -54,3 +54,13 @@ def test_a_rewrite_of_a_dm_never_delivered_is_skipped(app: Harness) -> None:
 def test_no_dm_under_a_ref_means_nothing_to_rewrite(app: Harness) -> None:
     with app.rt.sessions.begin() as session:
         assert outbox.rewrite_dms(session, "thing:none", message("v2")) == []
+
+
+def test_an_ephemeral_slack_will_not_show_is_skipped_not_failed(app: Harness) -> None:
+    app.fake.fail_next(method="chat.postEphemeral", error="not_in_channel")
+    with app.rt.sessions.begin() as session:
+        outbox.add(session, outbox.ephemeral("C0ELSEWHERE", "U0QA1", message("not here")))
+    app.deliver()
+    [row] = app.rows(OutboxMessage)
+    assert row.status == "skipped" and "not_in_channel" in (row.last_error or "")
+    assert app.client.get("/healthz").get_json()["outbox_failed"] == 0
