@@ -30,7 +30,9 @@ def action_value(body: dict[str, Any]) -> str | None:
 def action_number(body: dict[str, Any]) -> int | None:
     """A button's value that names one of our rows by its id."""
     value = action_value(body)
-    return int(value) if value is not None and value.isdigit() and len(value) < 19 else None
+    if value is None or not (value.isascii() and value.isdigit()) or len(value) >= 19:
+        return None
+    return int(value)
 
 
 def thread_of_message(body: dict[str, Any]) -> str | None:

@@ -44,6 +44,7 @@ def test_unsigned_or_stale_presses_and_submissions_get_401(app: Harness, sign: d
 @pytest.mark.parametrize("action_id,value", [
     ("qa_review", "no-such-ticket"), ("qa_appeal", "abc"), ("qa_appeal", "99"),
     ("qa_appeal_accept", "1 OR 1=1"), ("qa_appeal_reject", "-1"), ("qa_appeal_accept", "9" * 40),
+    ("qa_appeal", "²"), ("qa_appeal_reject", ""),
 ])
 def test_presses_naming_nothing_we_know_do_nothing(app: Harness, action_id: str, value: str) -> None:
     parent = ticket(app)
