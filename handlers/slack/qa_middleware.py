@@ -8,6 +8,7 @@ listener in `context`.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,8 @@ from chatops.qa.metadata import AppealMeta, ChecklistMeta, Metadata, RejectMeta
 from handlers.slack.payloads import action_number, action_value, channel_of, thread_of_message, user_of, view_of
 
 log = logging.getLogger("chatops.slack")
+
+VIEW_ID = re.compile(r"V[A-Z0-9]{1,90}")  # Slack's view ids; one is the key of a submission
 
 Middleware = Callable[..., BoltResponse | None]
 Next = Callable[[], None]
@@ -89,7 +92,7 @@ def _view_gate(kind: type[Metadata], check: Callable[[Any, str], Verdict],
                      next_: Next) -> BoltResponse | None:
         view = view_of(body)
         meta = kind.load(view.get("private_metadata"))
-        if meta is None or not isinstance(view.get("id"), str):
+        if meta is None or not VIEW_ID.fullmatch(str(view.get("id"))):
             log.warning("a %s submission without readable metadata: closed, nothing stored",
                         view.get("callback_id"))
             return ack()

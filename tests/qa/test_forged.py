@@ -68,6 +68,15 @@ def test_a_submission_with_unreadable_metadata_stores_nothing(app: Harness, meta
     nothing_changed(app, rows)
 
 
+def test_a_submission_whose_view_id_is_not_slacks_stores_nothing(app: Harness) -> None:
+    view = opened(app)
+    rows = len(app.rows(OutboxMessage))
+    for bad in ("V" + "1" * 200, "view; drop", None):
+        response = submit(app, "U0QA1", {**view, "id": bad}, choose(view, dict.fromkeys(ALL, "pass")))
+        assert answer(response) == {}
+    nothing_changed(app, rows)
+
+
 def test_a_result_that_is_not_an_option_is_a_field_error(app: Harness) -> None:
     view = opened(app)
     values = choose(view, dict.fromkeys(ALL, "pass"))
