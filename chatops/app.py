@@ -9,8 +9,10 @@ from typing import Any
 
 from flask import Flask
 from slack_bolt import App as BoltApp
+from slack_bolt import BoltResponse
 from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -96,10 +98,19 @@ def build_bolt(rt: Runtime) -> BoltApp:
                    client=make_client(token, rt.env.slack_api_url), logger=bolt_log,
                    request_verification_enabled=True, raise_error_for_unhandled_request=False)
     bolt_log.setLevel(logging.NOTSET)
-    # Wiring only: handlers never import this module.
-    from handlers.slack import actions, commands, shortcuts
 
-    for listeners in (commands, actions, shortcuts):
+    @bolt.error
+    def unhandled(error: Exception) -> BoltResponse:
+        # A signed payload Bolt could not even match (a view without a type …) or a listener
+        # that failed: one line, and a 400 rather than a 5xx; the traceback at debug level.
+        bolt_log.warning("Slack request not handled: %s: %s", type(error).__name__, error)
+        bolt_log.debug("the error in full", exc_info=error)
+        return BoltResponse(status=400, body="")
+
+    # Wiring only: handlers never import this module.
+    from handlers.slack import actions, commands, qa_actions, shortcuts, views
+
+    for listeners in (commands, actions, shortcuts, qa_actions, views):
         listeners.register(bolt, rt)
     return bolt
 
@@ -117,11 +128,20 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
     flask_app.config["MAX_CONTENT_LENGTH"] = MAX_BODY + 1
     bolt = bolt or build_bolt(rt)
     slack_handler = SlackRequestHandler(bolt)
+    verifier = SignatureVerifier(rt.env.slack_signing_secret or secrets.token_hex(32))
 
     @flask_app.post("/slack/events")
     def slack_events() -> Any:
         from flask import request
-        return slack_handler.handle(request)
+        # The signature first: Bolt parses the body before it checks it.
+        if not verifier.is_valid_request(request.get_data(), dict(request.headers)):
+            return "", 401
+        try:
+            return slack_handler.handle(request)
+        except Exception as exc:  # a signed body Bolt cannot read (not JSON, a view without
+            # a type …): Bolt fails before its own error handler can answer.
+            log.warning("Slack request refused (400): %s: %s", type(exc).__name__, exc)
+            return "", 400
 
     if worker_alive is not None:
         rt.worker_heartbeat = worker_alive

@@ -65,6 +65,8 @@ class SlackThread(Base):
     ts: Mapped[str] = mapped_column(String(40))
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
+    __table_args__ = (Index("ix_slack_threads_message", "channel", "ts"),)
+
 
 class OutboxMessage(Base):
     """One call to Slack or Teams waiting to be made (or made, or given up on).
@@ -95,11 +97,15 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     result_channel: Mapped[str | None] = mapped_column(String(40))
     result_ts: Mapped[str | None] = mapped_column(String(40))
+    # What the row is about (e.g. `qa:review:12:agent`): DMs sent under one ref can be
+    # rewritten later (role `dm_rewrite`), each in its recipient's stream.
+    ref: Mapped[str | None] = mapped_column(String(200))
 
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_stream", "stream", "status", "id"),
         Index("ix_outbox_transport", "transport", "status", "id"),
+        Index("ix_outbox_ref", "ref"),
     )
 
 

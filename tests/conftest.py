@@ -133,10 +133,20 @@ def make_harness(database_url: str, fake_slack: FakeSlack,
 
 def assert_every_message_valid(fake: FakeSlack) -> None:
     """Whatever a test made the app send, Slack would accept its blocks (slack_sdk models),
-    with at most 50 blocks per message and a top-level text to fall back on."""
+    with at most 50 blocks per message and a top-level text to fall back on; and every modal
+    it opened or updated is a valid view (title, blocks, metadata limits, each element)."""
     from slack_sdk.models.blocks import Block
+    from slack_sdk.models.views import View
 
     for call in fake.calls:
+        if call.method in ("views.open", "views.update", "views.push"):
+            view = call.args.get("view")
+            assert isinstance(view, dict), f"{call.method} without a view"
+            View(**view).to_dict()  # validates the view and, recursively, every block in it
+            for block in view.get("blocks") or []:  # options are kept as given: check them here
+                for option in (block.get("element") or {}).get("options") or []:
+                    assert len(option["text"]["text"]) <= 75 and len(option["value"]) <= 150
+            continue
         if call.method not in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
             continue
         blocks = list(call.args.get("blocks") or [])

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Row, bindparam, insert, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import OutboxMessage
@@ -25,12 +25,16 @@ from domain.recipients import Recipient
 POST = "chat.postMessage"
 UPDATE = "chat.update"
 TEAMS = "teams.post"
+EPHEMERAL = "chat.postEphemeral"
 DEFER = "defer"  # the method of a deferred row; its target names the handler
 INTERNAL = "internal"  # the transport of deferred rows: the worker handles them itself
 
 # What a row is to its ticket's thread or its reader: `parent` posts the ticket's parent
 # message (its ts is remembered), `reply` posts in its thread, `parent_update` rewrites it.
-Role = Literal["parent", "reply", "parent_update", "dm", "dm_update", "teams", "deferred"]
+# `dm_rewrite` rewrites the DM sent earlier under the same `ref` to the same recipient;
+# `ephemeral` shows a message to one user in one channel.
+Role = Literal["parent", "reply", "parent_update", "dm", "dm_update", "teams", "deferred",
+               "dm_rewrite", "ephemeral"]
 
 _TABLE = OutboxMessage.__table__
 _INSERT = insert(_TABLE)  # built once: this runs for every accepted event
@@ -51,11 +55,12 @@ class Message:
     payload: dict[str, Any]
     role: Role
     ticket_id: str | None = None
+    ref: str | None = None  # what the message is about: its DMs can be rewritten later
 
     def columns(self) -> dict[str, Any]:
         return dict(stream=self.stream, transport=self.transport, method=self.method,
                     target=self.target, role=self.role, ticket_id=self.ticket_id,
-                    payload=_dumps(self.payload))
+                    payload=_dumps(self.payload), ref=self.ref)
 
 
 @dataclass(frozen=True)
@@ -71,11 +76,12 @@ class Job:
     payload: str
     attempts: int
     created_at: datetime | None = None
+    ref: str | None = None
 
     @classmethod
     def of(cls, row: OutboxMessage | Row[Any]) -> Job:
         return cls(row.id, row.transport, row.method, row.target, row.role, row.ticket_id,
-                   row.payload, row.attempts, row.created_at)
+                   row.payload, row.attempts, row.created_at, row.ref)
 
 
 def ticket_stream(ticket_id: str) -> str:
@@ -96,15 +102,35 @@ def parent_update(ticket_id: str, channel: str, payload: dict[str, Any]) -> Mess
                    ticket_id)
 
 
-def direct_message(to: Recipient, payload: dict[str, Any]) -> Message:
-    """A DM; an email recipient is resolved to a Slack user at delivery."""
-    return Message(f"dm:{to}", "slack", POST, str(to), payload, "dm")
+def direct_message(to: Recipient, payload: dict[str, Any], ref: str | None = None) -> Message:
+    """A DM; an email recipient is resolved to a Slack user at delivery. With a `ref`, it can
+    be rewritten later (`rewrite_dms`)."""
+    return Message(f"dm:{to}", "slack", POST, str(to), payload, "dm", ref=ref)
 
 
 def direct_message_update(to: Recipient, channel: str, ts: str, payload: dict[str, Any]) -> Message:
     """Rewrite a DM in place (chat.update): `channel` is its D… id, `ts` the message's ts."""
     kept = {k: v for k, v in payload.items() if k not in ("unfurl_links", "unfurl_media")}
     return Message(f"dm:{to}", "slack", UPDATE, channel, {**kept, "ts": ts}, "dm_update")
+
+
+def rewrite_dms(session: Session, ref: str, payload: dict[str, Any]) -> list[Message]:
+    """A chat.update of every DM sent under `ref`, one per recipient, each in that recipient's
+    stream: it is sent after the DM itself, so a DM still waiting to be delivered is delivered
+    first and then rewritten. Delivery finds the DM's channel and ts by the ref."""
+    kept = {k: v for k, v in payload.items() if k not in ("unfurl_links", "unfurl_media")}
+    targets = session.scalars(select(_TABLE.c.target).where(
+        _TABLE.c.ref == ref, _TABLE.c.role == "dm").distinct().order_by(_TABLE.c.target))
+    return [Message(f"dm:{target}", "slack", UPDATE, target, kept, "dm_rewrite", ref=ref)
+            for target in targets]
+
+
+def ephemeral(channel: str, user: str, payload: dict[str, Any]) -> Message:
+    """A message only `user` sees, in `channel` (chat.postEphemeral): refusals and answers
+    to a button press or a shortcut."""
+    kept = {k: v for k, v in payload.items() if k not in ("unfurl_links", "unfurl_media")}
+    return Message(f"ephemeral:{user}", "slack", EPHEMERAL, channel, {**kept, "user": user},
+                   "ephemeral")
 
 
 def teams_card(team: str, cards: dict[str, Any]) -> Message:
