@@ -99,10 +99,12 @@ Change = VisibilityChange | LeadChange
 
 @dataclass(frozen=True)
 class ReviewOutcome:
-    """What `review <team>` did: posted the team's weekly review now, or not (not available)."""
+    """What `review <team>` did: posted the team's weekly review now, as this ISO week's
+    review, or as an extra one when this week's was posted already."""
 
-    posted: bool
     team: str
+    iso_week: str
+    extra: bool
 
 
 def _quote(word: str) -> str:
@@ -167,7 +169,7 @@ def change_text(change: Change) -> str:
 
 
 def review_text(outcome: ReviewOutcome) -> str:
-    if outcome.posted:
-        return f":white_check_mark: Posted the weekly review of {_team(outcome.team)}."
-    return (":hourglass: The weekly review is not available yet: it comes with the weekly-review "
-            "feature. Nothing was posted.")
+    extra = (f" This week's review ({outcome.iso_week}) was posted already: this is one more."
+             if outcome.extra else f" It counts as this week's ({outcome.iso_week}).")
+    return (f":white_check_mark: Posted the weekly review of {_team(outcome.team)}: the 7 days "
+            f"until now, in its channel, with the leads' and each agent's DMs.{extra}")

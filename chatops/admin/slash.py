@@ -28,7 +28,7 @@ from chatops.admin.command_line import (
     parse,
     verb_of,
 )
-from chatops.admin.review import ReviewTrigger, review_not_available
+from chatops.admin.review import ReviewTrigger
 from chatops.clock import Clock
 from chatops.config import AppConfig
 from chatops.team_settings import LEADS, VISIBILITY, effective
@@ -51,7 +51,7 @@ def metric_verb(text: str | None) -> str:
 
 class SlashCommands:
     def __init__(self, sessions: sessionmaker[Session], config: AppConfig, clock: Clock,
-                 review: ReviewTrigger = review_not_available) -> None:
+                 review: ReviewTrigger) -> None:
         self.sessions = sessions
         self.config = config
         self.clock = clock
@@ -104,7 +104,7 @@ class SlashCommands:
         except Refused as exc:
             return self._warning(verb, exc.reason)
         outcome = self.review(team.name, actor)
-        return Answer(verb, admin_blocks.notice(answers.review_text(outcome)), sent=outcome.posted)
+        return Answer(verb, admin_blocks.notice(answers.review_text(outcome)), sent=True)
 
     def _change(self, verb: str, change: Callable[[Session], answers.Change]) -> Answer:
         for _ in range(3):
