@@ -74,7 +74,15 @@ class Busy:
     """Other admins' changes kept this one from being stored."""
 
 
-Reason = UnknownVerb | TakesNothing | Usage | NotAMode | NotAUser | NoSuchTeam | NotALead | LastLead | Busy
+@dataclass(frozen=True)
+class ReviewFailed:
+    """The weekly review could not be written (it is all or nothing: nothing was)."""
+
+    team: str
+
+
+Reason = (UnknownVerb | TakesNothing | Usage | NotAMode | NotAUser | NoSuchTeam | NotALead
+          | LastLead | Busy | ReviewFailed)
 
 
 # -- what a change did -------------------------------------------------------------------
@@ -150,6 +158,9 @@ def refusal_text(reason: Reason, command: str) -> str:
                     "would reach nobody. Add another lead first.")
         case Busy():
             text = "Too many changes at once; nothing changed. Please try again."
+        case ReviewFailed(team):
+            text = (f"The weekly review of {_team(team)} could not be posted; nothing was sent. "
+                    "The error is in the app's log. Please try again.")
     return f":warning: {text}"
 
 

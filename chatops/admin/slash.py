@@ -5,6 +5,7 @@ changes the settings in one transaction, and says what happened.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,7 @@ from chatops.team_settings import LEADS, VISIBILITY, effective
 from db.session import read_only
 
 Message = dict[str, Any]
+log = logging.getLogger("chatops.admin")
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,11 @@ class SlashCommands:
             team = resolve_team(self.config, team_name)
         except Refused as exc:
             return self._warning(verb, exc.reason)
-        outcome = self.review(team.name, actor)
+        try:
+            outcome = self.review(team.name, actor)
+        except Exception:  # all or nothing: nothing was written; the user is told, not a 500
+            log.exception("weekly review of %s asked by %s failed", team.name, actor)
+            return self._warning(verb, answers.ReviewFailed(team.name))
         return Answer(verb, admin_blocks.notice(answers.review_text(outcome)), sent=True)
 
     def _change(self, verb: str, change: Callable[[Session], answers.Change]) -> Answer:

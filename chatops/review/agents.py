@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -62,8 +61,15 @@ def agents_of_week(session: Session, team: str, window: ReviewWindow,
     for email in known:
         agent(email)
 
-    week = CLOCKS.join(TICKETS, TICKETS.c.id == CLOCKS.c.ticket_id)
     assignee = agent_key(TICKETS.c.assignee_email)
+    for moment in (TICKETS.c.created_at, TICKETS.c.solved_at):  # seen in the week's tickets
+        for email, name in session.execute(
+                select(assignee, func.max(TICKETS.c.assignee_name))
+                .where(TICKETS.c.team == team, in_range(moment, window),
+                       TICKETS.c.assignee_email.is_not(None))
+                .group_by(assignee)):
+            agent(email, name)
+    week = CLOCKS.join(TICKETS, TICKETS.c.id == CLOCKS.c.ticket_id)
     for email, name, target, met, in_time in session.execute(
             select(assignee, func.max(TICKETS.c.assignee_name), CLOCKS.c.target, func.count(),
                    func.sum(on_time())).select_from(week)
@@ -95,7 +101,8 @@ def agents_of_week(session: Session, team: str, window: ReviewWindow,
     return agents
 
 
-def _qa(session: Session, team: str, window: ReviewWindow, agent: Any) -> None:
+def _qa(session: Session, team: str, window: ReviewWindow,
+        agent: Callable[[str, str | None], _Agent]) -> None:
     reviewed = agent_key(QA.c.agent_email)
     reviews = QA.outerjoin(TICKETS, TICKETS.c.id == QA.c.ticket_id)
     for email, name, ticket_id, subject, url, score, passed in session.execute(

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from chatops.clock import FixedClock
+from db.models import OutboxMessage
 from db.models_people import Rating, RatingNotice
 from tests.ratings.support import rating_event, slash
-from tests.review.support import END, harness_with_week, review_config
+from tests.review.support import DAVE, END, World, harness_with_week, review_config
 from tests.review.test_thread import post_and_deliver
 
 AGENTS = ("U0AGENT1", "U0AGENT2", "U0AGENT3", "U0AGENT4")
@@ -124,3 +125,16 @@ def test_kept_ratings_stay_kept_when_the_team_left_after_review(make_harness: An
     assert "Kept back" not in json.dumps(app.fake.dms("U0AGENT1"), ensure_ascii=False)
     [rating] = app.rows(Rating)
     assert rating.delivered_to_agent_at is None
+
+
+def test_an_agent_seen_only_in_a_ticket_of_the_week_gets_their_week(make_harness: Any) -> None:
+    app = make_harness(review_config(), clock=FixedClock(END))
+    world = World()
+    world.ticket("T1", "Quiet one", END - timedelta(days=2), DAVE)      # opened, nothing else
+    world.ticket("T2", "Older one", END - timedelta(days=30), ("Fay", "fay@example.com"),
+                 solved=END - timedelta(days=1))                       # solved in the week
+    world.write(app.rt.engine)
+    post_and_deliver(app)
+    assert "First response: none met, 0 breaches" in dm_of(app, "U0AGENT3")
+    targets = {r.target for r in app.rows(OutboxMessage) if r.role == "dm"}
+    assert {"email:dave@example.com", "email:fay@example.com"} <= targets  # Fay: no Slack user

@@ -144,3 +144,17 @@ def test_slash_review_posts_now_for_admins(make_harness: Any) -> None:
     assert app.deliver(max_seconds=60) == 0
     assert len(parents(app)) == 2
     assert [(r.trigger, r.actor) for r in app.rows(WeeklyReview)] == [("slash", "U0ADMIN1")] * 2
+
+
+def test_a_failing_review_is_a_warning_not_a_server_error(make_harness: Any,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    app = harness_with_week(make_harness)
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(app.rt.reviews, "post", broken)
+    response = slash(app, "U0ADMIN1", "review support")
+    assert response.status_code == 200
+    assert "could not be posted; nothing was sent" in answer_text(response)
+    assert app.rows(WeeklyReview) == [] and app.deliver() == 0 and app.fake.messages() == []
