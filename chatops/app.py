@@ -27,6 +27,8 @@ from chatops.delivery.worker import DeliveryWorker
 from chatops.environment import Environment
 from chatops.metrics import Metrics
 from chatops.ratings.intake import RatingsIntake
+from chatops.review.chart import CHART, expand_chart
+from chatops.review.service import WeeklyReviews
 from chatops.runtime import Runtime
 from chatops.sla.deferred_nudges import NUDGE
 from chatops.sla.service import SlaService
@@ -61,12 +63,13 @@ def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = Non
     deferred.register(PARENT, parent.render_deferred)
     deferred.register(NUDGE, lambda session, args: sla.nudge_messages(
         session, args, lambda s, ticket: parent.render(s, ticket, update=True), clock.now()))
+    deferred.register(CHART, expand_chart)
     worker = DeliveryWorker(sessions, SlackSender(client, sessions), TeamsSender(teams_env),
                             metrics=metrics, wakeup=wakeup, pace=pace, deferred=deferred)
     _watch_outbox(metrics, sessions)
     return Runtime(config=config, env=env, clock=clock, engine=engine, sessions=sessions,
                    metrics=metrics, wakeup=wakeup, ingest=ingest, event_writer=GroupCommit(ingest),
-                   worker=worker, sla=sla)
+                   worker=worker, sla=sla, reviews=WeeklyReviews(sessions, config, clock))
 
 
 def _watch_outbox(metrics: Metrics, sessions: sessionmaker[Session]) -> None:

@@ -51,7 +51,7 @@ def test_manifest_names_command_scopes_shortcut_and_urls() -> None:
     assert command["url"] == "https://chatops.example.com/slack/events"
     assert manifest["settings"]["interactivity"]["request_url"] == command["url"]
     assert manifest["features"]["shortcuts"][0]["callback_id"] == "qa_review"
-    assert {"chat:write", "commands", "users:read.email"} <= set(
+    assert {"chat:write", "commands", "users:read.email", "files:write"} <= set(
         manifest["oauth_config"]["scopes"]["bot"])
     socket = yaml.safe_load(chatops("manifest", "--socket-mode", "--config",
                                     str(ROOT / "app.yaml"), cwd=ROOT).stdout)
