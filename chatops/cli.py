@@ -72,9 +72,18 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from chatops.serve import serve
 
+    sandbox = None
+    if getattr(args, "sandbox", False):
+        if args.socket_mode:
+            print("--sandbox and --socket-mode do not go together: the sandbox is its own "
+                  "Slack", file=sys.stderr)
+            return 2
+        from chatops.sandbox.launch import SandboxLaunch
+
+        sandbox = SandboxLaunch(_config(args))
     return serve(lambda **parts: _runtime(args, **parts), default_config_path(args.config),
                  host=args.host, port=args.port, worker=not args.no_worker,
-                 scheduler=not args.no_scheduler, socket_mode=args.socket_mode)
+                 scheduler=not args.no_scheduler, socket_mode=args.socket_mode, sandbox=sandbox)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -128,6 +137,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--no-scheduler", action="store_true")
     s.add_argument("--no-worker", action="store_true")
     s.add_argument("--socket-mode", action="store_true")
+    s.add_argument("--sandbox", action="store_true",
+                   help="a fake Slack workspace and helpdesk in a page at /sandbox; no token needed")
     s.set_defaults(func=cmd_serve)
     sub.add_parser("scheduler", parents=[common], help="run the scheduler alone").set_defaults(
         func=cmd_scheduler)
