@@ -86,6 +86,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
                  scheduler=not args.no_scheduler, socket_mode=args.socket_mode, sandbox=sandbox)
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    """`serve --sandbox` on its own fresh database, with the demo's scenario played in it."""
+    from chatops.sandbox.demo import DEMO_CONFIG, demo_scenario
+    from chatops.sandbox.launch import SandboxLaunch
+    from chatops.serve import serve
+
+    args.config = args.config or str(DEMO_CONFIG)
+    config = _config(args)
+    # On this machine only: the sandbox lets whoever reaches it act as anyone.
+    return serve(lambda **parts: _runtime(args, **parts), args.config, host="127.0.0.1",
+                 port=args.port, sandbox=SandboxLaunch(config, scenario=demo_scenario(config)))
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     import signal
     import threading
@@ -140,6 +153,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--sandbox", action="store_true",
                    help="a fake Slack workspace and helpdesk in a page at /sandbox; no token needed")
     s.set_defaults(func=cmd_serve)
+    d = sub.add_parser("demo", parents=[common],
+                       help="the sandbox with a ready scenario, on a fresh database of its own")
+    d.add_argument("--port", type=int, default=3000)
+    d.set_defaults(func=cmd_demo)
     sub.add_parser("scheduler", parents=[common], help="run the scheduler alone").set_defaults(
         func=cmd_scheduler)
     sub.add_parser("worker", parents=[common], help="run outbox delivery alone").set_defaults(
