@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -92,7 +93,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from chatops.sandbox.launch import SandboxLaunch
     from chatops.serve import serve
 
-    args.config = args.config or str(DEMO_CONFIG)
+    # --config, else $CHATOPS_CONFIG, else the demo's own workspace (not ./app.yaml: the demo
+    # runs from any folder, and the shipped app.yaml has too little to show; see demo.yaml)
+    args.config = args.config or os.environ.get("CHATOPS_CONFIG") or str(DEMO_CONFIG)
     config = _config(args)
     # On this machine only: the sandbox lets whoever reaches it act as anyone.
     return serve(lambda **parts: _runtime(args, **parts), args.config, host="127.0.0.1",

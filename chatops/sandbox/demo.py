@@ -68,8 +68,9 @@ class Demo:
         if self.page.wait(lambda state: state, timeout=120, every=0.3) is None:
             log.error("demo: the sandbox page did not answer; no scenario")
             return
-        print(f"\nchatops demo (a sandbox: nothing leaves this machine) is running: open "
-              f"{self.page.base}\nIt fills in over the next minute. Ctrl-C stops it.\n", flush=True)
+        print(f"[sandbox] chatops demo is running: open {self.page.base}\n"
+              "[sandbox] a fake Slack workspace and helpdesk; nothing leaves this machine. It "
+              "fills in over the next minute; Ctrl-C stops it.", flush=True)
         priority, ages = sla_ages(self.config)
         for n, (subject, age) in enumerate(zip(SLA_SUBJECTS, ages)):
             self.ticket(DemoTicket(f"sla{n}", subject, priority, age, agent=n))

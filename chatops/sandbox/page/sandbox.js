@@ -62,7 +62,7 @@ function repliesOf(channel, ts) {
 
 function shortcutMenu(message) {
   const shortcuts = page.state.workspace.shortcuts;
-  if (!shortcuts.length || message.channel.startsWith("D")) return null;
+  if (!shortcuts.length) return null;
   const list = el("ul", { hidden: true }, shortcuts.map((s) => el("li", {}, el("button", {
     type: "button", "data-shortcut": s.callback_id,
     onclick: async () => { list.hidden = true; report(await act("shortcut", { user: page.me, channel: message.channel, ts: message.ts, callback_id: s.callback_id })); },
