@@ -13,6 +13,9 @@ import yaml
 from bench.common import free_port, terminate
 from chatops.sandbox.page_client import PageClient
 
+# CONTRACT §5's default nudge colours (50 %, 25 %, 10 %, breached), which the demo keeps
+NUDGE_COLOURS = {"#2EB67D", "#ECB22E", "#E01E5A", "#8B0000"}
+
 # No Slack token, signing secret or webhook secret: the sandbox needs none.
 SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "SLACK_APP_TOKEN",
            "CHATOPS_WEBHOOK_SECRET", "DATABASE_URL", "CHATOPS_CONFIG")

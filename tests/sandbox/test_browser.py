@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import pytest
 
 from chatops.sandbox.page_client import messages_with_button
-from tests.sandbox.support import Running
+from tests.sandbox.support import NUDGE_COLOURS, Running
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -27,8 +27,6 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--window-size=1500,1000")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-# CONTRACT §5's nudge colours (app.yaml's default marks), as `data-colour` shows them
-NUDGE_COLOURS = {"#2EB67D", "#ECB22E", "#E01E5A", "#8B0000"}
 LEAD, BOB = "U0LEAD1", "U0AGENT1"
 T = TypeVar("T")
 
@@ -58,14 +56,6 @@ def _browser_or_skip() -> Any:
     driver.profile = profile
     return driver
 
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Iterator[Running]:
-    if os.environ.get("CHATOPS_TEST_DATABASE_URL"):
-        pytest.skip("`chatops demo` runs on a SQLite database of its own: the SQLite pass ran it")
-    running = Running(tmp_path, ["demo"], config=None)
-    yield running
-    running.stop()
 
 
 @pytest.fixture
@@ -133,7 +123,7 @@ class Page:
         return colours
 
 
-def test_the_demo_in_a_browser(demo: Running, browser: Any, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_demo_in_a_browser(browser: Any, demo: Running, capsys: pytest.CaptureFixture[str]) -> None:
     shots: list[Path] = []
     page = Page(browser, shots)
     try:

@@ -4,27 +4,10 @@ SLA stage, the leads' rating DMs, a QA review and its appeal, the forced weekly 
 database of its own (no ./chatops.db), every log line marked."""
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
 from chatops.sandbox.page_client import messages_with_button
-from tests.sandbox.support import Running
-
-# CONTRACT §5's default nudge colours, which the demo's config keeps
-NUDGE_COLOURS = {"#2EB67D", "#ECB22E", "#E01E5A", "#8B0000"}
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Iterator[Running]:
-    if os.environ.get("CHATOPS_TEST_DATABASE_URL"):
-        pytest.skip("`chatops demo` runs on a SQLite database of its own: the SQLite pass ran it")
-    running = Running(tmp_path, ["demo"], config=None)
-    yield running
-    running.stop()
+from tests.sandbox.support import NUDGE_COLOURS, Running
 
 
 def nudge_colours(state: dict[str, Any]) -> set[str]:
