@@ -124,6 +124,7 @@ class Page:
 
 
 def test_the_demo_in_a_browser(browser: Any, demo: Running, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)  # only this run's screenshots
     shots: list[Path] = []
     page = Page(browser, shots)
     try:
