@@ -122,7 +122,7 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
                worker_alive: Callable[[], bool | None] | None = None) -> Flask:
     """The Flask app serving /slack/events, the helpdesk webhook, health and metrics.
     `worker_alive` tells /healthz about a worker in another process (default: this one's)."""
-    from handlers import health
+    from handlers import health, home
     from handlers.webhook import helpdesk
 
     flask_app = Flask("chatops")
@@ -150,6 +150,7 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
         rt.worker_heartbeat = worker_alive
     for routes in (helpdesk, health):
         routes.register(flask_app, rt)
+    home.register(flask_app, rt)
     return flask_app
 
 
@@ -179,3 +180,20 @@ def run_job(rt: Runtime, args: Any) -> int:
     from jobs import registry
 
     return registry.run_job(rt, args)
+
+
+def jobs_now(rt: Runtime) -> dict[str, Callable[[], str]]:
+    """The scheduled jobs, each run once now as `chatops jobs run` runs it, saying what it did:
+    the sandbox page's buttons (the weekly review forced, like `--force`)."""
+    from jobs.sla_scan import run_sla_scan
+    from jobs.weekly_review import run_weekly_review
+
+    def sla_scan() -> str:
+        result = run_sla_scan(rt)
+        return f"{result.scanned} ticket(s) scanned, {result.sent} nudge(s) sent"
+
+    def weekly_review() -> str:
+        return "; ".join(f"{r.team}: review #{r.review_id} posted, {r.messages} message(s) queued"
+                         for r in run_weekly_review(rt, force=True))
+
+    return {"sla-scan": sla_scan, "weekly-review": weekly_review}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -72,9 +73,33 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from chatops.serve import serve
 
+    sandbox = None
+    if getattr(args, "sandbox", False):
+        if args.socket_mode:
+            print("--sandbox and --socket-mode do not go together: the sandbox is its own "
+                  "Slack", file=sys.stderr)
+            return 2
+        from chatops.sandbox.launch import SandboxLaunch
+
+        sandbox = SandboxLaunch(_config(args))
     return serve(lambda **parts: _runtime(args, **parts), default_config_path(args.config),
                  host=args.host, port=args.port, worker=not args.no_worker,
-                 scheduler=not args.no_scheduler, socket_mode=args.socket_mode)
+                 scheduler=not args.no_scheduler, socket_mode=args.socket_mode, sandbox=sandbox)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """`serve --sandbox` on its own fresh database, with the demo's scenario played in it."""
+    from chatops.sandbox.demo import DEMO_CONFIG, demo_scenario
+    from chatops.sandbox.launch import SandboxLaunch
+    from chatops.serve import serve
+
+    # --config, else $CHATOPS_CONFIG, else the demo's own workspace (not ./app.yaml: the demo
+    # runs from any folder, and the shipped app.yaml has too little to show; see demo.yaml)
+    args.config = args.config or os.environ.get("CHATOPS_CONFIG") or str(DEMO_CONFIG)
+    config = _config(args)
+    # On this machine only: the sandbox lets whoever reaches it act as anyone.
+    return serve(lambda **parts: _runtime(args, **parts), args.config, host="127.0.0.1",
+                 port=args.port, sandbox=SandboxLaunch(config, scenario=demo_scenario(config)))
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -128,7 +153,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--no-scheduler", action="store_true")
     s.add_argument("--no-worker", action="store_true")
     s.add_argument("--socket-mode", action="store_true")
+    s.add_argument("--sandbox", action="store_true",
+                   help="a fake Slack workspace and helpdesk in a page at /sandbox; no token needed")
     s.set_defaults(func=cmd_serve)
+    d = sub.add_parser("demo", parents=[common],
+                       help="the sandbox with a ready scenario, on a fresh database of its own")
+    d.add_argument("--port", type=int, default=3000)
+    d.set_defaults(func=cmd_demo)
     sub.add_parser("scheduler", parents=[common], help="run the scheduler alone").set_defaults(
         func=cmd_scheduler)
     sub.add_parser("worker", parents=[common], help="run outbox delivery alone").set_defaults(
