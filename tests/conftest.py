@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from slack_bolt import App as BoltApp
 from sqlalchemy import Engine, text
 
 from chatops.app import Runtime, build_runtime, create_app
@@ -83,10 +84,10 @@ def fake_slack() -> Iterator[FakeSlack]:
 class Harness:
     """The app under test: signed requests in, the fake Slack's record out."""
 
-    def __init__(self, rt: Runtime, fake: FakeSlack) -> None:
+    def __init__(self, rt: Runtime, fake: FakeSlack, bolt: BoltApp | None = None) -> None:
         self.rt = rt
         self.fake = fake
-        self.flask = create_app(rt)
+        self.flask = create_app(rt, bolt)
         self.client = self.flask.test_client()
 
     def post_event(self, body: dict[str, Any] | bytes, **sign: Any) -> Any:
@@ -153,6 +154,25 @@ def assert_every_message_valid(fake: FakeSlack) -> None:
 @pytest.fixture
 def app(make_harness: Any) -> Harness:
     return make_harness()
+
+
+UNREACHABLE = {"sqlite": "sqlite:///{tmp}/gone/chatops.db",  # its folder does not exist
+               "postgresql": "postgresql+psycopg://chatops@127.0.0.1:1/gone"}  # nobody listens
+
+
+@pytest.fixture(params=sorted(UNREACHABLE))
+def database_gone(request: pytest.FixtureRequest, tmp_path: Path,
+                  fake_slack: FakeSlack) -> Iterator[Harness]:
+    """The app, its database unreachable (on either kind of database, whichever the suite
+    runs on)."""
+    env = Environment(slack_bot_token=signing.BOT_TOKEN,
+                      slack_signing_secret=signing.SLACK_SIGNING_SECRET,
+                      slack_api_url=fake_slack.url,
+                      database_url=UNREACHABLE[request.param].format(tmp=tmp_path),
+                      webhook_secret=signing.WEBHOOK_SECRET)
+    rt = build_runtime(make_config(), env)
+    yield Harness(rt, fake_slack)
+    rt.close()
 
 
 def unique() -> str:
