@@ -92,9 +92,13 @@ def build_bolt(rt: Runtime) -> BoltApp:
 
     bolt_log = logging.getLogger("chatops.slack")
     bolt_log.setLevel(logging.ERROR)  # Bolt's notice that `token` is unused: we pass a client
+    # process_before_response: a listener runs in the request's own thread and its ack is
+    # the answer as soon as it returns (Bolt's default runs it on another thread and looks for
+    # the ack every 10 ms). Work that need not hold the answer back is a lazy listener.
     bolt = BoltApp(signing_secret=signing_secret, authorize=authorize,
                    client=make_client(token, rt.env.slack_api_url), logger=bolt_log,
-                   request_verification_enabled=True, raise_error_for_unhandled_request=False)
+                   request_verification_enabled=True, raise_error_for_unhandled_request=False,
+                   process_before_response=True)
     bolt_log.setLevel(logging.NOTSET)
     # Wiring only: handlers never import this module.
     from handlers.slack import actions, commands, shortcuts

@@ -29,7 +29,7 @@ def register(app: App, rt: Runtime) -> None:
         """A link button: Slack opens the URL itself, but still tells us; just ack."""
         ack()
 
-    @app.action(ActionId.QA_REVIEW.value)
-    def qa_review_button(ack: Ack, respond: Any) -> None:
-        ack()
+    def qa_review_button(respond: Any) -> None:  # lazy: after the ack has been sent
         respond(response_type="ephemeral", replace_original=False, text=QA_NOT_YET)
+
+    app.action(ActionId.QA_REVIEW.value)(ack=lambda ack: ack(), lazy=[qa_review_button])

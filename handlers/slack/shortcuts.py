@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 
 from blocks.ids import ShortcutId
 from blocks.qa import QA_NOT_YET
@@ -11,7 +11,7 @@ from chatops.runtime import Runtime
 
 
 def register(app: App, rt: Runtime) -> None:
-    @app.shortcut(ShortcutId.QA_REVIEW.value)
-    def qa_review(ack: Ack, respond: Any) -> None:
-        ack()
+    def qa_review(respond: Any) -> None:  # lazy: after the ack has been sent
         respond(response_type="ephemeral", text=QA_NOT_YET)
+
+    app.shortcut(ShortcutId.QA_REVIEW.value)(ack=lambda ack: ack(), lazy=[qa_review])
