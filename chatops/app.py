@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import Flask
 from slack_bolt import App as BoltApp
-from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_bolt.authorization import AuthorizeResult
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -78,12 +77,16 @@ def _watch_outbox(metrics: Metrics, sessions: sessionmaker[Session]) -> None:
     metrics.watch_outbox(count("pending"), count("failed"))
 
 
+def _signing_secret(rt: Runtime) -> str:
+    if rt.env.slack_signing_secret:
+        return rt.env.slack_signing_secret
+    log.warning("SLACK_SIGNING_SECRET is not set: every request to /slack/events gets 401")
+    return secrets.token_hex(32)
+
+
 def build_bolt(rt: Runtime) -> BoltApp:
     """The Bolt app: signed requests only; its WebClient talks to SLACK_API_URL."""
-    signing_secret = rt.env.slack_signing_secret
-    if not signing_secret:
-        log.warning("SLACK_SIGNING_SECRET is not set: every request to /slack/events gets 401")
-        signing_secret = secrets.token_hex(32)
+    signing_secret = _signing_secret(rt)
     token = rt.env.slack_bot_token
 
     def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
@@ -113,6 +116,7 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
     """The Flask app serving /slack/events, the helpdesk webhook, health and metrics.
     `worker_alive` tells /healthz about a worker in another process (default: this one's)."""
     from handlers import health
+    from handlers.slack.edge import SlackEdge
     from handlers.webhook import helpdesk
 
     flask_app = Flask("chatops")
@@ -120,12 +124,12 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
     # that the webhook can tell a chunked body over the limit from one right at it.
     flask_app.config["MAX_CONTENT_LENGTH"] = MAX_BODY + 1
     bolt = bolt or build_bolt(rt)
-    slack_handler = SlackRequestHandler(bolt)
+    slack_edge = SlackEdge(bolt, _signing_secret(rt))
 
     @flask_app.post("/slack/events")
     def slack_events() -> Any:
         from flask import request
-        return slack_handler.handle(request)
+        return slack_edge.respond(request)
 
     if worker_alive is not None:
         rt.worker_heartbeat = worker_alive
