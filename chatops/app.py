@@ -4,15 +4,13 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
+from concurrent.futures import Executor
 from datetime import timedelta
 from typing import Any
 
 from flask import Flask
 from slack_bolt import App as BoltApp
-from slack_bolt import BoltResponse
-from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_bolt.authorization import AuthorizeResult
-from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -83,12 +81,17 @@ def _watch_outbox(metrics: Metrics, sessions: sessionmaker[Session]) -> None:
     metrics.watch_outbox(count("pending"), count("failed"))
 
 
-def build_bolt(rt: Runtime) -> BoltApp:
-    """The Bolt app: signed requests only; its WebClient talks to SLACK_API_URL."""
-    signing_secret = rt.env.slack_signing_secret
-    if not signing_secret:
-        log.warning("SLACK_SIGNING_SECRET is not set: every request to /slack/events gets 401")
-        signing_secret = secrets.token_hex(32)
+def _signing_secret(rt: Runtime) -> str:
+    if rt.env.slack_signing_secret:
+        return rt.env.slack_signing_secret
+    log.warning("SLACK_SIGNING_SECRET is not set: every request to /slack/events gets 401")
+    return secrets.token_hex(32)
+
+
+def build_bolt(rt: Runtime, listener_executor: Executor | None = None) -> BoltApp:
+    """The Bolt app: signed requests only; its WebClient talks to SLACK_API_URL.
+    `listener_executor` runs lazy listeners (Bolt's own thread pool by default)."""
+    signing_secret = _signing_secret(rt)
     token = rt.env.slack_bot_token
 
     def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
@@ -97,18 +100,15 @@ def build_bolt(rt: Runtime) -> BoltApp:
 
     bolt_log = logging.getLogger("chatops.slack")
     bolt_log.setLevel(logging.ERROR)  # Bolt's notice that `token` is unused: we pass a client
+    # process_before_response: a listener runs in the request's own thread and its ack is
+    # the answer as soon as it returns (Bolt's default runs it on another thread and looks for
+    # the ack every 10 ms). Work that need not hold the answer back is a lazy listener.
     bolt = BoltApp(signing_secret=signing_secret, authorize=authorize,
                    client=make_client(token, rt.env.slack_api_url), logger=bolt_log,
-                   request_verification_enabled=True, raise_error_for_unhandled_request=False)
+                   request_verification_enabled=True, raise_error_for_unhandled_request=False,
+                   process_before_response=True,
+                   **({"listener_executor": listener_executor} if listener_executor else {}))
     bolt_log.setLevel(logging.NOTSET)
-
-    @bolt.error
-    def unhandled(error: Exception) -> BoltResponse:
-        # A signed payload Bolt could not even match (a view without a type …) or a listener
-        # that failed: one line, and a 400 rather than a 5xx; the traceback at debug level.
-        bolt_log.warning("Slack request not handled: %s: %s", type(error).__name__, error)
-        bolt_log.debug("the error in full", exc_info=error)
-        return BoltResponse(status=400, body="")
 
     # Wiring only: handlers never import this module.
     from handlers.slack import actions, commands, qa_actions, shortcuts, views
@@ -123,6 +123,7 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
     """The Flask app serving /slack/events, the helpdesk webhook, health and metrics.
     `worker_alive` tells /healthz about a worker in another process (default: this one's)."""
     from handlers import health, home
+    from handlers.slack.edge import SlackEdge
     from handlers.webhook import helpdesk
 
     flask_app = Flask("chatops")
@@ -130,21 +131,12 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
     # that the webhook can tell a chunked body over the limit from one right at it.
     flask_app.config["MAX_CONTENT_LENGTH"] = MAX_BODY + 1
     bolt = bolt or build_bolt(rt)
-    slack_handler = SlackRequestHandler(bolt)
-    verifier = SignatureVerifier(rt.env.slack_signing_secret or secrets.token_hex(32))
+    slack_edge = SlackEdge(bolt, _signing_secret(rt))
 
     @flask_app.post("/slack/events")
     def slack_events() -> Any:
         from flask import request
-        # The signature first: Bolt parses the body before it checks it.
-        if not verifier.is_valid_request(request.get_data(), dict(request.headers)):
-            return "", 401
-        try:
-            return slack_handler.handle(request)
-        except Exception as exc:  # a signed body Bolt cannot read (not JSON, a view without
-            # a type …): Bolt fails before its own error handler can answer.
-            log.warning("Slack request refused (400): %s: %s", type(exc).__name__, exc)
-            return "", 400
+        return slack_edge.respond(request)
 
     if worker_alive is not None:
         rt.worker_heartbeat = worker_alive

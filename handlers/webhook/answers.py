@@ -2,9 +2,14 @@
 
 Two servers call this: the Flask route (tests, and any WSGI server) and the native route
 that `chatops serve` answers on its event loop without a thread (the busiest endpoint).
-Both go through the same three steps here, so their answers cannot drift apart:
-`too_large` before a byte of the body is read, `admit` on the raw body (size, signature,
-schema), and `stored` once the event is committed.
+Both go through the same steps here, so their answers cannot drift apart: `too_large`
+before a byte of the body is read, `admit` on the raw body (size, signature, schema), then
+`stored` once the event is committed, or `failed` if storing it raised.
+
+What a client sent never gets a 5xx (CONTRACT §3): 413, 401 or 400, each one log line. The
+one 503 is a server fault, the database unreachable, and says so. Any other fault is ours (a
+bug): logged once with its traceback and answered 400 with `field: null`, so that the
+helpdesk does not retry an event that would fail the same way again.
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from chatops.runtime import Runtime
 from chatops.tickets.ingest import IngestResult
 from chatops.tickets.schema import MAX_BODY, EventRejected, HelpdeskEvent, parse_event
 from chatops.tickets.signature import check
+from db.faults import database_unavailable, one_line
 
 log = logging.getLogger("chatops.webhook")
 
@@ -40,6 +46,8 @@ class Answer:
 # The two answers of a stored event, serialised once (this is the busiest endpoint).
 _ACCEPTED = Answer(202, json.dumps({"accepted": True, "duplicate": False}).encode())
 _DUPLICATE = Answer(200, json.dumps({"accepted": True, "duplicate": True}).encode())
+UNAVAILABLE = "database unavailable: the event was not stored; send it again later"
+OUR_FAULT = "chatops failed on this event (a fault on our side, logged); it was not stored"
 
 
 class HelpdeskAnswers:
@@ -77,6 +85,8 @@ class HelpdeskAnswers:
             log.info("helpdesk event rejected (400): %s", exc.error)
             self.count("invalid")
             return _error(exc.error, exc.field, 400)
+        except Exception as exc:  # a fault of ours, not of the body
+            return self.failed(exc)
 
     def stored(self, result: IngestResult) -> Answer:
         if result.duplicate:
@@ -85,6 +95,16 @@ class HelpdeskAnswers:
         self.count("accepted")
         self.on_accepted()
         return _ACCEPTED
+
+    def failed(self, exc: Exception) -> Answer:
+        """The answer when checking or storing an admitted event raised."""
+        if database_unavailable(exc):
+            log.error("helpdesk event not stored (503): database unavailable: %s", one_line(exc))
+            self.count("unavailable")
+            return _error(UNAVAILABLE, None, 503)
+        log.error("helpdesk event not stored (400): a fault of chatops", exc_info=exc)
+        self.count("failed")
+        return _error(OUR_FAULT, None, 400)
 
 
 def _error(message: str, field: str | None, status: int) -> Answer:
@@ -121,7 +141,10 @@ def native_route(answers: HelpdeskAnswers,
         admitted = answers.admit(body, headers.get(timestamp), headers.get(signature))
         if isinstance(admitted, Answer):
             return admitted
-        result = await asyncio.wrap_future(submit(admitted))
+        try:
+            result = await asyncio.wrap_future(submit(admitted))
+        except Exception as exc:
+            return answers.failed(exc)
         return answers.stored(result)
 
     return helpdesk

@@ -7,7 +7,7 @@ import logging
 from flask import Blueprint, Flask, Response, request
 
 from chatops.runtime import Runtime
-from chatops.tickets.schema import MAX_BODY
+from chatops.tickets.schema import MAX_BODY, HelpdeskEvent
 from handlers.webhook.answers import PATH, SIGNATURE, TIMESTAMP, Answer, answers_for
 
 log = logging.getLogger("chatops.webhook")
@@ -19,6 +19,12 @@ def register(flask_app: Flask, rt: Runtime) -> None:
     answers = answers_for(rt)
     bp = Blueprint("helpdesk", __name__)
 
+    def _store(event: HelpdeskEvent) -> Answer:
+        try:
+            return answers.stored(rt.event_writer.handle(event))
+        except Exception as exc:
+            return answers.failed(exc)
+
     @bp.post(PATH)
     def helpdesk() -> Response:
         length = request.content_length
@@ -29,8 +35,7 @@ def register(flask_app: Flask, rt: Runtime) -> None:
                 cache=False)
             admitted = answers.admit(body, request.headers.get(TIMESTAMP),
                                      request.headers.get(SIGNATURE))
-            answer = (admitted if isinstance(admitted, Answer)
-                      else answers.stored(rt.event_writer.handle(admitted)))
+            answer = admitted if isinstance(admitted, Answer) else _store(admitted)
         return Response(answer.body, answer.status, mimetype=answer.content_type)
 
     flask_app.register_blueprint(bp)
