@@ -106,8 +106,7 @@ def build_bolt(rt: Runtime, listener_executor: Executor | None = None) -> BoltAp
     bolt = BoltApp(signing_secret=signing_secret, authorize=authorize,
                    client=make_client(token, rt.env.slack_api_url), logger=bolt_log,
                    request_verification_enabled=True, raise_error_for_unhandled_request=False,
-                   process_before_response=True,
-                   **({"listener_executor": listener_executor} if listener_executor else {}))
+                   process_before_response=True, listener_executor=listener_executor)
     bolt_log.setLevel(logging.NOTSET)
 
     # Wiring only: handlers never import this module.
