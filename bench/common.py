@@ -10,6 +10,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,8 @@ class Server:
     def __init__(self, teams: int = 50, extra_config: dict[str, Any] | None = None,
                  args: list[str] | None = None, workdir: Path | None = None,
                  fake: FakeSlack | None = None, scheduler: bool = False,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, database_url: str | None = None) -> None:
+        """`database_url`: a migrated database to use (default: a new SQLite file)."""
         self.dir = workdir or Path(tempfile.mkdtemp(prefix="chatops-bench-"))
         self.own_fake = fake is None
         self.fake = fake or FakeSlack(token=TOKEN).start()
@@ -53,9 +55,10 @@ class Server:
                              "leads": ["U0LEAD1"]} for i in range(teams)]}
         config.update(extra_config or {})
         (self.dir / "app.yaml").write_text(yaml.safe_dump(config))
+        self.database_url = database_url or f"sqlite:///{self.dir / 'chatops.db'}"
         self.env = dict(os.environ, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
                         SLACK_API_URL=self.fake.url, CHATOPS_WEBHOOK_SECRET=WEBHOOK_SECRET,
-                        DATABASE_URL=f"sqlite:///{self.dir / 'chatops.db'}",
+                        DATABASE_URL=self.database_url,
                         CHATOPS_CONFIG=str(self.dir / "app.yaml"), **(env or {}))
         self.log = open(self.dir / "server.log", "a")
         self.proc = subprocess.Popen(
@@ -65,23 +68,11 @@ class Server:
         self._wait_ready()
 
     def _wait_ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"server did not start; see {self.dir / 'server.log'}")
+        if not wait_answering(self.port, "/healthz", lambda status: status == 200, timeout):
+            raise RuntimeError(f"server did not start; see {self.dir / 'server.log'}")
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        terminate(self.proc)
         self.log.close()
         if self.own_fake:
             self.fake.stop()
@@ -92,11 +83,33 @@ class Server:
         self.proc.wait()
         self.log.close()
 
-
     def processes(self) -> list[int]:
         """This `chatops serve` and every process it started (its web process, the resource
         tracker that multiprocessing's spawn starts)."""
         return process_tree(self.proc.pid)
+
+
+def wait_answering(port: int, path: str, ready: Callable[[int], bool],
+                   timeout: float = 30) -> bool:
+    """Whether GET `path` got a status that `ready` accepts before `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", path)
+            if ready(conn.getresponse().status):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def terminate(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def process_tree(pid: int) -> list[int]:

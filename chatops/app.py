@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
+from concurrent.futures import Executor
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,8 @@ from chatops.delivery.worker import DeliveryWorker
 from chatops.environment import Environment
 from chatops.metrics import Metrics
 from chatops.ratings.intake import RatingsIntake
+from chatops.review.chart import CHART, expand_chart
+from chatops.review.service import WeeklyReviews
 from chatops.runtime import Runtime
 from chatops.sla.deferred_nudges import NUDGE
 from chatops.sla.service import SlaService
@@ -66,13 +69,14 @@ def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = Non
     deferred.register(PARENT, parent.render_deferred)
     deferred.register(NUDGE, lambda session, args: sla.nudge_messages(
         session, args, lambda s, ticket: parent.render(s, ticket, update=True), clock.now()))
+    deferred.register(CHART, expand_chart)
     worker = DeliveryWorker(sessions, SlackSender(client, sessions), TeamsSender(teams_env),
                             metrics=metrics, wakeup=wakeup, deferred=deferred,
                             pacing=Pacing.every(pace) if isinstance(pace, timedelta) else pace)
     _watch_outbox(metrics, sessions)
     return Runtime(config=config, env=env, clock=clock, engine=engine, sessions=sessions,
                    metrics=metrics, wakeup=wakeup, ingest=ingest, event_writer=GroupCommit(ingest),
-                   worker=worker, sla=sla)
+                   worker=worker, sla=sla, reviews=WeeklyReviews(sessions, config, clock))
 
 
 def _watch_outbox(metrics: Metrics, sessions: sessionmaker[Session]) -> None:
@@ -86,15 +90,20 @@ def _watch_outbox(metrics: Metrics, sessions: sessionmaker[Session]) -> None:
     metrics.watch_outbox(count("pending"), count("failed"))
 
 
-def build_bolt(rt: Runtime) -> BoltApp:
-    """The Bolt app: signed requests only; its WebClient talks to SLACK_API_URL."""
+def _signing_secret(rt: Runtime) -> str:
+    if rt.env.slack_signing_secret:
+        return rt.env.slack_signing_secret
+    log.warning("SLACK_SIGNING_SECRET is not set: every request to /slack/events gets 401")
+    return secrets.token_hex(32)
+
+
+def build_bolt(rt: Runtime, listener_executor: Executor | None = None) -> BoltApp:
+    """The Bolt app: signed requests only; its WebClient talks to SLACK_API_URL.
+    `listener_executor` runs lazy listeners (Bolt's own thread pool by default)."""
     from slack_bolt import App as BoltApp
     from slack_bolt.authorization import AuthorizeResult
 
-    signing_secret = rt.env.slack_signing_secret
-    if not signing_secret:
-        log.warning("SLACK_SIGNING_SECRET is not set: every request to /slack/events gets 401")
-        signing_secret = secrets.token_hex(32)
+    signing_secret = _signing_secret(rt)
     token = rt.env.slack_bot_token
 
     def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
@@ -103,14 +112,19 @@ def build_bolt(rt: Runtime) -> BoltApp:
 
     bolt_log = logging.getLogger("chatops.slack")
     bolt_log.setLevel(logging.ERROR)  # Bolt's notice that `token` is unused: we pass a client
+    # process_before_response: a listener runs in the request's own thread and its ack is
+    # the answer as soon as it returns (Bolt's default runs it on another thread and looks for
+    # the ack every 10 ms). Work that need not hold the answer back is a lazy listener.
     bolt = BoltApp(signing_secret=signing_secret, authorize=authorize,
                    client=make_client(token, rt.env.slack_api_url), logger=bolt_log,
-                   request_verification_enabled=True, raise_error_for_unhandled_request=False)
+                   request_verification_enabled=True, raise_error_for_unhandled_request=False,
+                   process_before_response=True, listener_executor=listener_executor)
     bolt_log.setLevel(logging.NOTSET)
-    # Wiring only: handlers never import this module.
-    from handlers.slack import actions, commands, shortcuts
 
-    for listeners in (commands, actions, shortcuts):
+    # Wiring only: handlers never import this module.
+    from handlers.slack import actions, commands, qa_actions, shortcuts, views
+
+    for listeners in (commands, actions, shortcuts, qa_actions, views):
         listeners.register(bolt, rt)
     return bolt
 
@@ -120,9 +134,9 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
     """The Flask app serving /slack/events, the helpdesk webhook, health and metrics.
     `worker_alive` tells /healthz about a worker in another process (default: this one's)."""
     from flask import Flask
-    from slack_bolt.adapter.flask import SlackRequestHandler
 
-    from handlers import health
+    from handlers import health, home
+    from handlers.slack.edge import SlackEdge
     from handlers.webhook import helpdesk
 
     flask_app = Flask("chatops")
@@ -130,18 +144,28 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
     # that the webhook can tell a chunked body over the limit from one right at it.
     flask_app.config["MAX_CONTENT_LENGTH"] = MAX_BODY + 1
     bolt = bolt or build_bolt(rt)
-    slack_handler = SlackRequestHandler(bolt)
+    slack_edge = SlackEdge(bolt, _signing_secret(rt))
 
     @flask_app.post("/slack/events")
     def slack_events() -> Any:
         from flask import request
-        return slack_handler.handle(request)
+        return slack_edge.respond(request)
 
     if worker_alive is not None:
         rt.worker_heartbeat = worker_alive
     for routes in (helpdesk, health):
         routes.register(flask_app, rt)
+    home.register(flask_app, rt)
     return flask_app
+
+
+def native_routes(rt: Runtime) -> dict[tuple[str, str], Any]:
+    """(method, path) -> the route that `chatops serve`'s web process answers on its event
+    loop, without a thread (chatops/web_front.py); the Flask app answers everything else."""
+    from handlers.webhook import answers
+
+    return {("POST", answers.PATH): answers.native_route(answers.answers_for(rt),
+                                                         rt.event_writer.submit)}
 
 
 # -- jobs: wired here too, so nothing else in chatops imports upward ---------------------
@@ -161,3 +185,20 @@ def run_job(rt: Runtime, args: Any) -> int:
     from jobs import registry
 
     return registry.run_job(rt, args)
+
+
+def jobs_now(rt: Runtime) -> dict[str, Callable[[], str]]:
+    """The scheduled jobs, each run once now as `chatops jobs run` runs it, saying what it did:
+    the sandbox page's buttons (the weekly review forced, like `--force`)."""
+    from jobs.sla_scan import run_sla_scan
+    from jobs.weekly_review import run_weekly_review
+
+    def sla_scan() -> str:
+        result = run_sla_scan(rt)
+        return f"{result.scanned} ticket(s) scanned, {result.sent} nudge(s) sent"
+
+    def weekly_review() -> str:
+        return "; ".join(f"{r.team}: review #{r.review_id} posted, {r.messages} message(s) queued"
+                         for r in run_weekly_review(rt, force=True))
+
+    return {"sla-scan": sla_scan, "weekly-review": weekly_review}

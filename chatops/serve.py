@@ -3,7 +3,9 @@
 - This process (the supervisor) migrates the database and runs the delivery worker, the
   scheduler and Socket Mode.
 - One web process, which granian (its HTTP in Rust) starts, supervises and restarts if it
-  dies, serves the Flask app.
+  dies, serves the app: chatops/web_front.py reads each request's body on the event loop
+  (so a slow client holds no thread), answers the helpdesk webhook there, and runs the
+  Flask app for everything else on a few threads.
 
 Each process has its own interpreter lock, so deliveries never slow the webhook down. They
 share the database (on SQLite a file lock queues their writes), count metrics into one
@@ -20,21 +22,32 @@ import socket
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
+from chatops.app import Runtime, build_bolt, build_runtime, create_app, native_routes, start_background_scheduler
 from chatops.cli import LOG_FORMAT, configure_logging
-from chatops.app import Runtime, build_bolt, build_runtime, create_app, start_background_scheduler
 from chatops.config import load_config
 from chatops.delivery.wakeup import UdpWakeup, UdpWakeupSender, Wakeup
 from chatops.environment import Environment
 from chatops.metrics import Metrics
 from chatops.processes import alive
+from chatops.web_front import BufferedFront, FrontLimits
+
+if TYPE_CHECKING:
+    from chatops.sandbox.launch import SandboxLaunch
 
 log = logging.getLogger("chatops")
 
 WEB_SETTINGS_ENV = "CHATOPS_SERVE_WEB"  # JSON from the supervisor to its web process
-WEB_THREADS = 8
+WEB_THREADS = 8  # run the Flask app's requests (Slack's, /healthz, /metrics)
+# What one client, or many, can hold in the web process. Connections over the bound wait in
+# the kernel's listen queue; each holds at most one body of 1 MiB, so bodies in memory stay
+# under MAX_CONNECTIONS MiB.
+MAX_CONNECTIONS = 256
+HEADERS_SECONDS = 10  # a request's headers, and an idle keep-alive connection's next ones
+BODY_SECONDS = 10  # from the end of the headers to the body's last byte; then 408
 RUN_DIR_PREFIX = "chatops-serve-"  # then the supervisor's pid
 HEARTBEAT_EVERY_SECONDS = 2.0
 HEARTBEAT_STALE_SECONDS = 10.0
@@ -43,7 +56,8 @@ MakeRuntime = Callable[..., Runtime]  # (metrics=, wakeup=) -> a migrated Runtim
 
 
 def serve(make_runtime: MakeRuntime, config_path: str, host: str, port: int,
-          worker: bool = True, scheduler: bool = True, socket_mode: bool = False) -> int:
+          worker: bool = True, scheduler: bool = True, socket_mode: bool = False,
+          sandbox: SandboxLaunch | None = None) -> int:
     address, problem = _listen_address(host, port)
     if problem:
         log.error("cannot listen on %s:%s: %s", host, port, problem)
@@ -52,15 +66,18 @@ def serve(make_runtime: MakeRuntime, config_path: str, host: str, port: int,
     run_dir = Path(tempfile.mkdtemp(prefix=f"{RUN_DIR_PREFIX}{os.getpid()}-"))
     try:
         return _serve(make_runtime, run_dir, config_path, address, port, worker, scheduler,
-                      socket_mode)
+                      socket_mode, sandbox)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def _serve(make_runtime: MakeRuntime, run_dir: Path, config_path: str, host: str, port: int,
-           worker: bool, scheduler: bool, socket_mode: bool) -> int:
+           worker: bool, scheduler: bool, socket_mode: bool,
+           sandbox: SandboxLaunch | None = None) -> int:
     metrics_dir = run_dir / "metrics"
     metrics_dir.mkdir()
+    if sandbox is not None:  # its secrets, fake Slack and database, before the app is built
+        sandbox.prepare(run_dir, host, port)
     heartbeat = run_dir / "worker.alive"
     wakeup: Wakeup = UdpWakeup() if worker else Wakeup()
     try:
@@ -84,11 +101,15 @@ def _serve(make_runtime: MakeRuntime, run_dir: Path, config_path: str, host: str
         os.environ[WEB_SETTINGS_ENV] = json.dumps({
             "config": str(run_dir / "app.yaml"), "metrics_dir": str(metrics_dir),
             "wakeup_port": wakeup.port if isinstance(wakeup, UdpWakeup) else None,
-            "heartbeat": str(heartbeat) if worker else None, "supervisor": os.getpid()})
+            "heartbeat": str(heartbeat) if worker else None, "supervisor": os.getpid(),
+            "sandbox": sandbox.web_settings() if sandbox is not None else None})
         log.info("chatops listening on http://%s:%s (worker %s, scheduler %s, database %s)",
                  host, port, "on" if worker else "off", "on" if scheduler else "off",
                  rt.engine.url.render_as_string(hide_password=True))
-        _web_server(host, port).serve(target_loader=web_app, wrap_loader=False)
+        if sandbox is not None:
+            sandbox.started()
+        web_server(host, port, log_formatter=sandbox.log_formatter if sandbox else None).serve(
+            target_loader=web_app, wrap_loader=False)
     finally:
         rt.close()
     return 0
@@ -116,8 +137,12 @@ def _listen_address(host: str, port: int) -> tuple[str, str | None]:
     return str(sockaddr[0]), None
 
 
-def _web_server(host: str, port: int) -> Any:
-    from granian.constants import Interfaces
+def web_server(host: str, port: int, target: str = "chatops.serve:web_app",
+               log_formatter: dict[str, str] | None = None) -> Any:
+    """granian, set up to run one web process of `target` (bench/slash_ack.py serves a bare
+    Bolt app with it too, to compare like with like)."""
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
     from granian.server import MPServer
 
     # A fresh interpreter for the web process: forking a process that already runs the
@@ -125,14 +150,16 @@ def _web_server(host: str, port: int) -> Any:
     multiprocessing.set_start_method("spawn", force=True)
     _no_resource_tracker()
     return MPServer(
-        "chatops.serve:web_app", address=host, port=port, interface=Interfaces.WSGI,
-        workers=1, blocking_threads=WEB_THREADS, websockets=False, respawn_failed_workers=True,
-        workers_kill_timeout=15, log_access=False,
+        target, address=host, port=port, interface=Interfaces.RSGI,
+        workers=1, backpressure=MAX_CONNECTIONS, http=HTTPModes.http1,
+        http1_settings=HTTP1Settings(header_read_timeout=HEADERS_SECONDS * 1000),
+        websockets=False, respawn_failed_workers=True, workers_kill_timeout=15,
+        log_access=False,
         log_dictconfig={
-            "formatters": {"generic": {"()": "logging.Formatter", "fmt": LOG_FORMAT}},
-            "filters": {"advice": {"()": "chatops.serve.ThreadAdviceFilter"}},
+            "formatters": {"generic": log_formatter or {"()": "logging.Formatter",
+                                                        "fmt": LOG_FORMAT}},
             "handlers": {"console": {"formatter": "generic", "class": "logging.StreamHandler",
-                                     "stream": "ext://sys.stderr", "filters": ["advice"]}},
+                                     "stream": "ext://sys.stderr"}},
             "loggers": {"_granian": {"handlers": ["console"], "level": "INFO",
                                      "propagate": False}}})
 
@@ -147,14 +174,6 @@ def _no_resource_tracker() -> None:
     tracker = getattr(resource_tracker, "_resource_tracker", None)
     if tracker is not None and getattr(tracker, "_fd", None) is None:
         tracker._fd = os.open(os.devnull, os.O_WRONLY)
-
-
-class ThreadAdviceFilter(logging.Filter):
-    """Drops granian's advice against more Python threads than 2 × cores + 1: this app's
-    web threads mostly wait for their event's commit, not for a core."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "Python threads, which seems quite high" not in record.getMessage()
 
 
 def _keep_heartbeat(rt: Runtime, path: Path) -> Callable[[], None]:
@@ -181,7 +200,7 @@ def _start_socket_mode(rt: Runtime) -> None:
 
 # -- the web process -----------------------------------------------------------------------
 def web_app() -> Any:
-    """Builds the Flask app inside the web process (granian calls this once at its start)."""
+    """Builds the app inside the web process (granian calls this once at its start)."""
     configure_logging()
     settings = json.loads(os.environ[WEB_SETTINGS_ENV])
     port = settings["wakeup_port"]
@@ -190,7 +209,21 @@ def web_app() -> Any:
                        wakeup=UdpWakeupSender(port) if port else Wakeup())
     app = create_app(rt, build_bolt(rt), worker_alive=_heartbeat_reader(settings["heartbeat"]))
     _exit_with_supervisor(settings["supervisor"])
-    return app
+    front = BufferedFront(app, native_routes(rt), FrontLimits(
+        max_body=app.config["MAX_CONTENT_LENGTH"], body_seconds=BODY_SECONDS), WEB_THREADS)
+    if settings.get("sandbox"):
+        return _sandboxed(front, settings["sandbox"], rt)
+    return front
+
+
+def _sandboxed(front: BufferedFront, settings: dict[str, Any], rt: Runtime) -> Any:
+    """`--sandbox`: the sandbox's page and fake Slack answer /sandbox/…, the app the rest."""
+    from chatops.app import jobs_now
+    from chatops.sandbox.front import sandbox_front
+    from chatops.sandbox.launch import mark_logs
+
+    mark_logs()
+    return sandbox_front(front, settings, rt.env, jobs_now(rt))
 
 
 def _heartbeat_reader(path: str | None) -> Callable[[], bool | None]:

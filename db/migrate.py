@@ -43,7 +43,6 @@ def schema_state(engine: Engine) -> tuple[set[str], set[str]]:
     return current, set(script.get_heads())
 
 
-
 def main(argv: list[str]) -> int:
     """`DATABASE_URL` from the environment; `upgrade` first migrates to the newest schema."""
     from db.session import DEFAULT_URL, make_engine
@@ -53,6 +52,14 @@ def main(argv: list[str]) -> int:
         if argv[:1] == ["upgrade"]:
             upgrade(engine)
         current, heads = schema_state(engine)
+    except Exception as exc:
+        from db.faults import database_unavailable, unusable_database
+
+        if not database_unavailable(exc):
+            raise
+        print(unusable_database(engine.url.render_as_string(hide_password=True), exc),
+              file=sys.stderr)
+        return 1
     finally:
         engine.dispose()
     print(json.dumps({"current": sorted(current), "heads": sorted(heads)}))

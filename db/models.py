@@ -35,6 +35,12 @@ class Ticket(Base):
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    # The weekly review counts a team's tickets opened and solved in a week, and finds the
+    # team of an SLA clock's ticket without reading the ticket.
+    __table_args__ = (Index("ix_tickets_team_created", "team", "created_at"),
+                      Index("ix_tickets_team_solved", "team", "solved_at"),
+                      Index("ix_tickets_id_team", "id", "team"))
+
 
 class ReceivedEvent(Base):
     """Every accepted helpdesk event id, so a redelivery has no effect; with what the event
@@ -64,6 +70,8 @@ class SlackThread(Base):
     channel: Mapped[str] = mapped_column(String(40))
     ts: Mapped[str] = mapped_column(String(40))
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_slack_threads_message", "channel", "ts"),)
 
 
 class OutboxMessage(Base):
@@ -98,11 +106,15 @@ class OutboxMessage(Base):
     # Under a backlog: `reply` rows of one stream may be sent as one message, an `update` is
     # dropped when a later `update` of its stream replaces it; NULL: never merged or dropped.
     merge: Mapped[str | None] = mapped_column(String(10))
+    # What the row is about (e.g. `qa:review:12:agent`): DMs sent under one ref can be
+    # rewritten later (role `dm_rewrite`), each in its recipient's stream.
+    ref: Mapped[str | None] = mapped_column(String(200))
 
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_stream", "stream", "status", "id"),
         Index("ix_outbox_transport", "transport", "status", "id"),
+        Index("ix_outbox_ref", "ref"),
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from db.models import ReceivedEvent, SlackThread
+from db.models_review import StreamThread
 
 
 def dialect_insert(dialect: str, table: Table) -> Any:
@@ -43,17 +44,26 @@ def record_event_once(session: Session, event_id: str, type_: str, ticket_id: st
     return result.first() is not None
 
 
-_THREADS = SlackThread.__table__
-
-
 @cache
-def _remember_thread(dialect: str) -> Any:
-    return dialect_insert(dialect, _THREADS).on_conflict_do_nothing(index_elements=["ticket_id"])
+def _insert_if_absent(dialect: str, table: Table, key: str) -> Any:
+    """Insert a row unless its `key` is there already (then nothing); built once per dialect
+    and table."""
+    return dialect_insert(dialect, table).on_conflict_do_nothing(index_elements=[key])
 
 
 def remember_thread(session: Session, ticket_id: str, channel: str, ts: str,
                     posted_at: datetime) -> None:
     """Where a ticket's parent message lives; the first one recorded stays."""
     connection = session.connection()
-    connection.execute(_remember_thread(connection.dialect.name),
+    connection.execute(_insert_if_absent(connection.dialect.name, SlackThread.__table__,
+                                         "ticket_id"),
                        dict(ticket_id=ticket_id, channel=channel, ts=ts, posted_at=posted_at))
+
+
+def remember_stream_thread(session: Session, stream: str, channel: str, ts: str,
+                           posted_at: datetime) -> None:
+    """Where an outbox stream's thread parent lives; the first one recorded stays."""
+    connection = session.connection()
+    connection.execute(_insert_if_absent(connection.dialect.name, StreamThread.__table__,
+                                         "stream"),
+                       dict(stream=stream, channel=channel, ts=ts, posted_at=posted_at))

@@ -148,6 +148,16 @@ def test_views(fake: FakeSlack, client: WebClient) -> None:
     assert [v["id"] for v in fake.views()] == [view["id"], pushed["id"], home["id"]]
 
 
+def test_views_update_with_a_stale_hash_is_refused(fake: FakeSlack, client: WebClient) -> None:
+    modal = {"type": "modal", "title": {"type": "plain_text", "text": "Rate"}, "blocks": []}
+    opened = client.views_open(trigger_id="t.1", view=modal)["view"]
+    first = client.views_update(view_id=opened["id"], hash=opened["hash"], view=modal)["view"]
+    assert first["hash"] != opened["hash"]
+    stale = slack_error(client.views_update, view_id=opened["id"], hash=opened["hash"], view=modal)
+    assert stale.response["error"] == "hash_conflict"
+    assert client.views_update(view_id=opened["id"], hash=first["hash"], view=modal)["ok"]
+
+
 # -- recording and fault injection ----------------------------------------------------
 
 

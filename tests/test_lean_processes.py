@@ -1,17 +1,19 @@
 """Each long-running process imports only what it needs: memory is a target (bench/memory.py).
 The supervisor of `chatops serve` (delivery worker, scheduler) never loads the web stack, the
-migration tool, Teams' HTTP library, the holidays tables or PostgreSQL's dialect on SQLite."""
+migration tool, Teams' HTTP library, the holidays tables, matplotlib (until a weekly review's
+chart is drawn) or PostgreSQL's dialect on SQLite."""
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.conftest import BASE_CONFIG
 
 NOT_IN_THE_SUPERVISOR = ["flask", "slack_bolt", "alembic", "requests", "pymsteams", "holidays",
-                         "sqlalchemy.dialects.postgresql"]
+                         "matplotlib", "numpy", "sqlalchemy.dialects.postgresql"]
 
 SUPERVISOR = """
 import json, sys
@@ -34,7 +36,11 @@ print(json.dumps(sorted(m for m in sys.modules)))
 
 def test_the_supervisor_loads_neither_the_web_stack_nor_alembic(tmp_path: Path,
                                                                 database_url: str) -> None:
-    (tmp_path / "app.yaml").write_text(json.dumps(BASE_CONFIG))
+    # An idle supervisor: its team's weekly review last fell due some 22 h ago, not
+    # within the scheduler's catch-up at start (12 h), which would post one (and load Teams').
+    hour = (datetime.now(UTC).hour + 2) % 24
+    teams = [{**team, "weekly_review": {"cron": f"0 {hour} * * *"}} for team in BASE_CONFIG["teams"]]
+    (tmp_path / "app.yaml").write_text(json.dumps({**BASE_CONFIG, "teams": teams}))
     done = subprocess.run([sys.executable, "-c", SUPERVISOR, str(tmp_path / "app.yaml")],
                           capture_output=True, text=True, timeout=60,
                           env={"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"})

@@ -111,23 +111,26 @@ def test_kill_9_loses_nothing_it_answered_2xx_for(tmp_path: Path) -> None:
 
 
 def test_chunked_body_over_one_mib_is_413_over_real_http(tmp_path: Path) -> None:
-    """No Content-Length to check first: the server reads at most 1 MiB + 1 byte."""
+    """No Content-Length to check first: the server reads at most 1 MiB + 2 bytes, on the
+    webhook and on Slack's route alike."""
     import socket
 
     server = Server(teams=1, workdir=tmp_path)
     try:
         chunk = b"x" * 65536
-        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-            sock.sendall(b"POST /webhooks/helpdesk HTTP/1.1\r\nHost: x\r\n"
-                         b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
-            try:
-                for _ in range(20):  # 1.25 MiB
-                    sock.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
-                sock.sendall(b"0\r\n\r\n")
-            except OSError:
-                pass  # the server may answer and close before we finish
-            status_line = sock.recv(200).split(b"\r\n")[0]
-        assert b" 413 " in status_line, status_line
+        for path in (b"/webhooks/helpdesk", b"/slack/events"):
+            with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+                sock.sendall(b"POST " + path + b" HTTP/1.1\r\nHost: x\r\n"
+                             b"Content-Type: application/json\r\n"
+                             b"Transfer-Encoding: chunked\r\n\r\n")
+                try:
+                    for _ in range(20):  # 1.25 MiB
+                        sock.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+                    sock.sendall(b"0\r\n\r\n")
+                except OSError:
+                    pass  # the server may answer and close before we finish
+                status_line = sock.recv(200).split(b"\r\n")[0]
+            assert b" 413 " in status_line, (path, status_line)
     finally:
         server.stop()
 

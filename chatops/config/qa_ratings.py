@@ -4,17 +4,27 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 
+from blocks.qa_modals import CRITICAL_MARK, LABEL_MAX, MAX_ITEMS, MODAL_MAX_BLOCKS
 from chatops.config.fields import Duration, Model, UserId, pattern
 from domain.ratings import DEFAULT_NEGATIVE, parse_score
+
+
+def _fits_a_label(text: str) -> str:
+    """The text is the label of the item's input block in the checklist modal."""
+    room = LABEL_MAX - len(CRITICAL_MARK)
+    if len(text) > room:
+        raise ValueError(f"{len(text)} characters: a Slack modal shows at most {room} as an "
+                         "item's label; shorten it")
+    return text
 
 
 class QaItem(Model):
     """One checklist item: pass / fail / not applicable."""
 
     id: Annotated[str, pattern(r"[A-Za-z0-9_.-]{1,50}", "an item id (letters, digits, _ . -; at most 50)")]
-    text: Annotated[str, Field(min_length=1)]
+    text: Annotated[str, Field(min_length=1), AfterValidator(_fits_a_label)]
     weight: Annotated[int, Field(gt=0)] = 1
     critical: bool = False
 
@@ -37,6 +47,16 @@ class QaConfig(Model):
     checklist: Annotated[list[QaItem], Field(min_length=1)] = Field(
         default_factory=lambda: [QaItem.model_validate(i) for i in DEFAULT_CHECKLIST]
     )
+
+    @field_validator("checklist")
+    @classmethod
+    def _fits_one_modal(cls, value: list[QaItem]) -> list[QaItem]:
+        if len(value) > MAX_ITEMS:
+            raise ValueError(f"{len(value)} items do not fit one Slack modal: at most {MAX_ITEMS} "
+                             f"(a modal holds {MODAL_MAX_BLOCKS} blocks; "
+                             f"{MODAL_MAX_BLOCKS - MAX_ITEMS} hold the ticket, its signals, a "
+                             "correction's note, a divider and the comment)")
+        return value
 
     @field_validator("checklist")
     @classmethod

@@ -28,7 +28,7 @@ from chatops.delivery.outbox import Job
 from chatops.delivery.pacing import Pacing, pace_key
 from chatops.metrics import Metrics
 from db.models import OutboxMessage
-from db.upsert import remember_thread
+from db.upsert import remember_stream_thread, remember_thread
 
 log = logging.getLogger("chatops.delivery")
 
@@ -100,6 +100,9 @@ class Recorder:
             if outcome.kind == "ok" and job.role == "parent" and job.ticket_id and outcome.ts:
                 remember_thread(session, job.ticket_id, outcome.channel or job.target,
                                 outcome.ts, now)
+            elif outcome.kind == "ok" and job.role == "thread_parent" and outcome.ts:
+                remember_stream_thread(session, job.stream, outcome.channel or job.target,
+                                       outcome.ts, now)
             if key is not None:
                 if (self.send_at is not None and outcome.kind in _ANSWERED
                         and next_at - now <= FOLLOW_WITHIN):

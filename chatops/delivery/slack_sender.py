@@ -1,25 +1,34 @@
 """Makes one outbox row's Slack call and says how it went. Nothing here decides retries."""
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from blocks.text import resolve_user_tokens, user_tokens
 from chatops.delivery.directory import LookupFailed, UserDirectory
 from chatops.delivery.errors import Outcome, classify_slack_error, is_unreachable, transient, unreachable
-from chatops.delivery.outbox import Job
-from db.models import SlackThread
+from chatops.delivery.outbox import FILE_UPLOAD, Job
+from db.models import OutboxMessage, SlackThread
+from db.models_review import StreamThread
 from db.session import read_only
 from domain.recipients import Recipient
 
 log = logging.getLogger("chatops.delivery")
 
 UPDATE_ONLY_DROP = ("unfurl_links", "unfurl_media", "reply_broadcast")
+_O = OutboxMessage.__table__
+# Where the DM a `dm_rewrite` row rewrites was delivered (same ref, same recipient).
+_DELIVERED_DM = (select(_O.c.result_channel, _O.c.result_ts)
+                 .where(_O.c.ref == bindparam("ref"), _O.c.target == bindparam("target"),
+                        _O.c.role == "dm", _O.c.status == "done")
+                 .order_by(_O.c.id).limit(1))
 
 
 def make_client(token: str, base_url: str) -> WebClient:
@@ -36,6 +45,8 @@ class SlackSender:
     def send(self, job: Job) -> Outcome:
         if not self.client.token:
             return Outcome("credentials", "SLACK_BOT_TOKEN is not set")
+        if job.role in ("thread_reply", "thread_file"):
+            return self._into_stream_thread(job)
         body = job.payload
         emails = set(user_tokens(body))
         target = job.target
@@ -52,7 +63,13 @@ class SlackSender:
                 return Outcome("skipped", f"no Slack user for {to.email}")
             target = user_id
         args: dict[str, Any] = json.loads(resolve_user_tokens(body, users) if emails else body)
-        if job.role in ("reply", "parent_update"):
+        if job.role == "dm_rewrite":
+            sent = self._delivered_dm(job.ref, job.target)
+            if sent is None:
+                return Outcome("skipped", f"the DM {job.ref} to {job.target} was never delivered")
+            args = {k: v for k, v in args.items() if k not in UPDATE_ONLY_DROP}
+            args.update(channel=sent.result_channel, ts=sent.result_ts)
+        elif job.role in ("reply", "parent_update"):
             thread = self._thread(job.ticket_id)
             if thread is None:
                 return Outcome("permanent", f"the parent message of ticket {job.ticket_id} "
@@ -64,13 +81,49 @@ class SlackSender:
                 args.update(channel=thread.channel, ts=thread.ts)
         else:
             args["channel"] = target
-        return self._call(job, args)
+        outcome = self._call(job, args)
+        if job.role == "ephemeral" and outcome.kind == "permanent":
+            # An answer to one press that cannot be shown there (a shortcut used in a channel
+            # the bot is not in): nothing an operator can fix, so not a delivery failure.
+            return Outcome("skipped", f"ephemeral not shown: {outcome.reason}")
+        return outcome
 
     def _thread(self, ticket_id: str | None) -> SlackThread | None:
         if ticket_id is None:
             return None
         with self.sessions() as session:
             return read_only(session).get(SlackThread, ticket_id)
+
+    def _delivered_dm(self, ref: str | None, target: str) -> Any:
+        """The channel and ts of the DM sent under `ref` to `target`, once delivered."""
+        with self.sessions() as session:
+            row = read_only(session).execute(_DELIVERED_DM, {"ref": ref, "target": target}).first()
+        return row if row is not None and row.result_channel and row.result_ts else None
+
+    def _into_stream_thread(self, job: Job) -> Outcome:
+        """A reply or a file in the thread its stream's parent started (no user tokens here:
+        these rows name nobody by email)."""
+        with self.sessions() as session:
+            thread = read_only(session).get(StreamThread, job.stream)
+        if thread is None:
+            return Outcome("permanent", f"the parent message of {job.stream} was never posted")
+        args: dict[str, Any] = json.loads(job.payload)
+        if job.method != FILE_UPLOAD:
+            return self._call(job, dict(args, channel=thread.channel, thread_ts=thread.ts))
+        try:
+            # slack_sdk's files_upload_v2 is Slack's current flow: files.getUploadURLExternal,
+            # the bytes POSTed to the URL it returns, files.completeUploadExternal into the thread.
+            self.client.files_upload_v2(
+                content=base64.b64decode(args["content_b64"]), filename=args["filename"],
+                title=args["title"], alt_txt=args.get("alt_txt"), channel=thread.channel,
+                thread_ts=thread.ts)
+        except SlackApiError as exc:
+            return classify_slack_error(exc, job.attempts)
+        except Exception as exc:  # the upload URL refused or dropped the bytes, a timeout …
+            if is_unreachable(exc):
+                return unreachable(f"{job.method}: {exc!r}")
+            return transient(f"{job.method}: {exc!r}", job.attempts)
+        return Outcome("ok", channel=thread.channel)
 
     def _call(self, job: Job, args: dict[str, Any]) -> Outcome:
         try:

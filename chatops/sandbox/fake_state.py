@@ -263,6 +263,8 @@ class SlackState:
                             if v.get("external_id") == args["external_id"]), None)
         if not view_id or view_id not in self.views:
             return _err("not_found")
+        if args.get("hash") and args["hash"] != self.views[view_id]["hash"]:
+            return _err("hash_conflict")  # the view changed since the caller read it
         return {"ok": True, "view": copy.deepcopy(self._store_view(args["view"], str(view_id)))}
 
     def views_publish(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -14,10 +14,9 @@ import queue
 import threading
 from concurrent.futures import Future
 
-from sqlalchemy.exc import DBAPIError
-
 from chatops.tickets.ingest import Ingest, IngestResult
 from chatops.tickets.schema import HelpdeskEvent
+from db.faults import database_unavailable
 
 log = logging.getLogger("chatops.ingest")
 
@@ -46,6 +45,11 @@ class GroupCommit:
 
     def handle(self, event: HelpdeskEvent) -> IngestResult:
         """Store the event (in some batch); returns once it is committed."""
+        return self.submit(event).result()
+
+    def submit(self, event: HelpdeskEvent) -> Future[IngestResult]:
+        """Queue the event for the writer; the future is done once it is committed (or
+        failed). An event that comes after close() is stored by the caller, here and now."""
         done: Future[IngestResult] = Future()
         with self._lock:
             queued = not self._closed
@@ -56,8 +60,11 @@ class GroupCommit:
                     self._thread.start()
                 self._queue.put((event, done))
         if not queued:  # shutting down: store it here and now
-            return self.ingest.handle(event)
-        return done.result()
+            try:
+                done.set_result(self.ingest.handle(event))
+            except Exception as exc:  # handle() raises it, as a direct call would
+                done.set_exception(exc)
+        return done
 
     def close(self) -> None:
         """Stop the writer once it has stored everything queued before this call."""
@@ -104,7 +111,7 @@ class GroupCommit:
             try:
                 results = self.ingest.handle_many([event for event, _ in batch])
             except Exception as exc:  # stored nothing
-                if _database_unavailable(exc):  # one by one would only wait longer
+                if database_unavailable(exc):  # one by one would only wait longer
                     log.error("a batch of %d events was not stored: %s: %s", len(batch),
                               type(exc).__name__, exc)
                     for _, done in batch:
@@ -119,15 +126,5 @@ class GroupCommit:
         for event, done in batch:
             try:
                 done.set_result(self.ingest.handle(event))
-            except BaseException as exc:  # the request answers 500 with it
+            except BaseException as exc:  # the request answers it (handlers/webhook/answers.py)
                 done.set_exception(exc)
-
-
-def _database_unavailable(exc: Exception) -> bool:
-    """The database could not be written at all (write lock not had in time, connection
-    lost): every event of the batch would fail the same way."""
-    if isinstance(exc, TimeoutError):
-        return True
-    if isinstance(exc, DBAPIError):
-        return exc.connection_invalidated or "database is locked" in str(exc.orig)
-    return False

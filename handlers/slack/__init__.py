@@ -1,2 +1,2 @@
-"""Bolt listeners by kind (`commands`, `actions`, `shortcuts`) and their middleware; each module
-has `register(app, rt)`, called by chatops.app."""
+"""Bolt listeners by kind (`commands`, `actions`, `qa_actions`, `shortcuts`, `views`) and their
+middleware; each listener module has `register(app, rt)`, called by chatops.app."""

@@ -6,7 +6,6 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from blocks.ids import ActionId
-from blocks.qa import QA_NOT_YET
 from chatops.ratings.follow_up import FollowUps
 from chatops.runtime import Runtime
 
@@ -28,8 +27,3 @@ def register(app: App, rt: Runtime) -> None:
     def open_ticket(ack: Ack) -> None:
         """A link button: Slack opens the URL itself, but still tells us; just ack."""
         ack()
-
-    @app.action(ActionId.QA_REVIEW.value)
-    def qa_review_button(ack: Ack, respond: Any) -> None:
-        ack()
-        respond(response_type="ephemeral", replace_original=False, text=QA_NOT_YET)

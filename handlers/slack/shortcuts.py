@@ -1,17 +1,15 @@
-"""Shortcuts: the `qa_review` message shortcut."""
+"""Shortcuts: the `qa_review` message shortcut, on a ticket's parent message or any reply in
+its thread; it opens the QA checklist like the parent's `QA review` button."""
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Ack, App
+from slack_bolt import App
 
 from blocks.ids import ShortcutId
-from blocks.qa import QA_NOT_YET
 from chatops.runtime import Runtime
+from handlers.slack.qa_actions import ack_at_once, checklist_opener
 
 
 def register(app: App, rt: Runtime) -> None:
-    @app.shortcut(ShortcutId.QA_REVIEW.value)
-    def qa_review(ack: Ack, respond: Any) -> None:
-        ack()
-        respond(response_type="ephemeral", text=QA_NOT_YET)
+    middleware, review_ticket = checklist_opener(rt)
+    app.shortcut({"type": "message_action", "callback_id": ShortcutId.QA_REVIEW.value},
+                 middleware=middleware)(ack=ack_at_once, lazy=[review_ticket])

@@ -1,1 +1,2 @@
-"""Helpdesk webhooks: one module per route (`helpdesk.py`: CONTRACT §3-4)."""
+"""Helpdesk webhooks: `answers.py` decides what each request gets (CONTRACT §3-4), whoever
+serves it; `helpdesk.py` is its Flask route."""
