@@ -2,7 +2,8 @@
 
 A row is due when it is pending, its retry time has come, nobody holds a live claim on it,
 no earlier row of its stream is still pending (order per thread), and its pace key
-(`chatops.delivery.pacing`: the channel of a post, the workspace's chat.update) allows a
+(`chatops.delivery.pacing`: the channel of a post, the workspace's chat.update or
+chat.postEphemeral) allows a
 call. Claims are compare-and-set updates, so two workers never send the same row.
 """
 from __future__ import annotations
@@ -11,12 +12,12 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, String, and_, bindparam, case, cast, func, literal, null, or_, select, update
+from sqlalchemy import Select, String, and_, bindparam, case, cast, func, null, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from chatops.delivery.outbox import INTERNAL, UPDATE
-from chatops.delivery.pacing import UPDATE_KEY, pace_key
+from chatops.delivery.outbox import INTERNAL
+from chatops.delivery.pacing import WORKSPACE_KEYS, pace_key
 from chatops.processes import alive
 from db.models import ChannelPace, OutboxMessage
 
@@ -62,7 +63,7 @@ def due_query(limit: int, transport: str | None = None) -> Select[Any]:
     refused and released again); rows not paced ahead (Teams cards) each on their own."""
     o = OutboxMessage
     now = bindparam("b_now", type_=OutboxMessage.__table__.c.next_attempt_at.type)
-    key = case((and_(o.transport == "slack", o.method == UPDATE), literal(UPDATE_KEY)),
+    key = case((and_(o.transport == "slack", o.method.in_(sorted(WORKSPACE_KEYS))), o.method),
                (o.transport == "slack", o.target), else_=null())  # as pacing.pace_key
     # Not correlated: the database works out the paced keys once per query, not per row.
     paced = key.in_(select(ChannelPace.channel).where(ChannelPace.next_at > now))
@@ -79,15 +80,16 @@ def due_query(limit: int, transport: str | None = None) -> Select[Any]:
     return select(*OutboxMessage.__table__.c).where(o.id.in_(heads)).order_by(o.id)
 
 
-@lru_cache(maxsize=4)
-def key_head_query(update_key: bool) -> Select[Any]:
-    """The next row of one pace key, as `due_query` would choose it: the workspace's
-    chat.update (`update_key`), or the posts to one target (`b_key`); due by `b_at`."""
+@lru_cache(maxsize=8)
+def key_head_query(workspace_key: str | None) -> Select[Any]:
+    """The next row of one pace key, as `due_query` would choose it: the calls of a method
+    paced for the whole workspace (`workspace_key`, e.g. chat.update), or the posts to one
+    target (`b_key`); due by `b_at`."""
     o = OutboxMessage
     at = bindparam("b_at", type_=OutboxMessage.__table__.c.next_attempt_at.type)
     now = bindparam("b_now", type_=OutboxMessage.__table__.c.next_attempt_at.type)
-    of_key = (o.method == UPDATE if update_key
-              else and_(o.method != UPDATE, o.target == bindparam("b_key")))
+    of_key = (o.method == workspace_key if workspace_key is not None
+              else and_(o.method.not_in(sorted(WORKSPACE_KEYS)), o.target == bindparam("b_key")))
     # This runs for every answer, inside its write transaction: it must walk the pending
     # rows along (transport, status, id) and stop at the key's first one. Compared through
     # coalesce(), next_attempt_at is no index term, so SQLite does not read every pending row
@@ -102,7 +104,7 @@ def key_head_query(update_key: bool) -> Select[Any]:
 
 def head_of_key(session: Session, key: str, now: datetime, at: datetime) -> Any | None:
     """The row a pace key sends next at `at`, if any."""
-    return session.execute(key_head_query(key == UPDATE_KEY),
+    return session.execute(key_head_query(key if key in WORKSPACE_KEYS else None),
                            {"b_key": key, "b_now": now, "b_at": at}).first()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from chatops.delivery import claims, outbox
-from chatops.delivery.pacing import UPDATE_KEY
+from chatops.delivery.pacing import EPHEMERAL_KEY, UPDATE_KEY
 from db.models import ChannelPace, OutboxMessage
 from tests.conftest import Harness
 
@@ -98,3 +98,19 @@ def test_a_reply_does_not_wait_for_a_redraw_of_its_parent(app: Harness) -> None:
     assert due(app) == [("chat.update", "C1", "ticket:t0"),
                         ("chat.postMessage", "C1", "ticket:t0"),
                         ("chat.postMessage", "C2", "ticket:t1")]
+
+
+def test_ephemerals_have_one_workspace_key_and_uploads_wait_for_their_channel(
+        app: Harness) -> None:
+    """chat.postEphemeral is paced for the whole workspace (Tier 4), not by its channel's
+    posts; a file upload into a thread is paced like a post to its channel."""
+    def write(session):  # type: ignore[no-untyped-def]
+        outbox.add(session, outbox.ephemeral("C1", "U1", MSG))
+        outbox.add(session, outbox.ephemeral("C2", "U2", MSG))
+        outbox.add(session, outbox.stream_file("review:1", "C1", b"png", "w.png", "W", "W"))
+        session.add(ChannelPace(channel="C1", next_at=NOW + timedelta(seconds=1)))
+    add(app, write)
+    assert due(app) == [("chat.postEphemeral", "C1", "ephemeral:U1")]  # the oldest of the key
+    with app.rt.sessions.begin() as session:
+        session.add(ChannelPace(channel=EPHEMERAL_KEY, next_at=NOW + timedelta(seconds=1)))
+    assert due(app) == []

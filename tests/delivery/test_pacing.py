@@ -18,6 +18,7 @@ from tests.events import comment, event
 CHANNELS = ["C0PACE0", "C0PACE1", "C0PACE2"]
 SLACK_POSTS_PER_SECOND = 1.0  # https://docs.slack.dev/apis/web-api/rate-limits
 SLACK_UPDATES_PER_MINUTE = 50  # Tier 3: https://docs.slack.dev/reference/methods/chat.update
+SLACK_EPHEMERALS_PER_MINUTE = 100  # Tier 4: https://docs.slack.dev/reference/methods/chat.postEphemeral
 
 
 def _app(make_harness: Any) -> Harness:
@@ -126,4 +127,25 @@ def test_direct_messages_are_paced_per_user(make_harness: Any) -> None:
     assert all(_gaps(moments)[0] >= 1.0 for moments in per_user.values())
     firsts = [moments[0] for moments in per_user.values()]
     assert abs(firsts[0] - firsts[1]) < 0.5  # two users at once
+    assert app.fake.rate_limit_violations == 0
+
+
+def test_ephemeral_answers_go_at_their_own_pace_never_behind_a_busy_channel(
+        make_harness: Any) -> None:
+    """An answer to a press, in a channel with a backlog of posts: it does not wait for the
+    channel's posts (one per second), only for chat.postEphemeral's own workspace-wide pace."""
+    app = _app(make_harness)
+    for n in range(4):  # four seconds of posts queued in one channel …
+        assert app.post_event(event(ticket_id=f"b{n}", team="t0")).status_code == 202
+    with app.rt.sessions.begin() as session:
+        for user in ("U0ONE", "U0TWO", "U0THREE"):  # … then three answers in that channel
+            outbox.add(session, outbox.ephemeral("C0PACE0", user, {"text": f"to {user}"}))
+    assert app.deliver(max_seconds=20) == 0
+    posts = [c.at for c in app.fake.calls_to("chat.postMessage")]
+    answers = [c.at for c in app.fake.calls_to("chat.postEphemeral")]
+    assert len(posts) == 4 and len(answers) == 3
+    assert min(_gaps(answers)) >= 60 / SLACK_EPHEMERALS_PER_MINUTE
+    assert max(answers) < max(posts)  # not behind the channel's queue …
+    assert max(answers) - min(posts) < 2.5  # … about 1.2 s for the three, not 4 s and more
+    assert min(_gaps(posts)) >= 1 / SLACK_POSTS_PER_SECOND  # the channel kept its own pace
     assert app.fake.rate_limit_violations == 0
