@@ -5,12 +5,14 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from chatops.clock import FixedClock
 from chatops.delivery import outbox
 from chatops.delivery.pauses import PAUSE_CAP_SECONDS, pause_delay
 from db.models import OutboxMessage
 from tests.conftest import Harness, make_config
 from tests.delivery.threads import parents, thread_parts
 from tests.events import comment, event
+from tests.review.support import END, known_week, review_config
 
 
 def _three_tickets_with_a_comment(app: Harness) -> None:
@@ -139,3 +141,27 @@ def test_deliver_once_stops_when_every_row_waits_for_a_working_token(make_harnes
     assert wrong.rt.worker.drain() == waiting
     assert time.monotonic() - started < 10
     assert {r.status for r in wrong.rows(OutboxMessage)} == {"pending"}
+
+
+def test_deferred_work_needs_no_transport_a_chart_is_drawn_while_slack_refuses_the_token(
+        make_harness: Any) -> None:
+    """A weekly review's chart is deferred work: drawn by the worker while Slack is paused,
+    its upload waiting in the review's thread order; Teams (not paused) gets its card."""
+    wrong = make_harness(review_config(), clock=FixedClock(END), token="xoxb-revoked-long-ago")
+    known_week().write(wrong.rt.engine)
+    assert wrong.rt.reviews.post("support").posted
+    assert wrong.deliver(max_seconds=5) > 0
+    rows = wrong.rows(OutboxMessage)
+    assert [r for r in rows if r.transport == outbox.INTERNAL] == []  # all of it expanded
+    [upload] = [r for r in rows if r.role == "thread_file"]
+    assert upload.status == "pending" and upload.attempts == 0
+    assert {r.status for r in rows if r.transport == "slack"} == {"pending"}
+    assert len(wrong.fake.teams_posts("support")) == 1
+    assert not any(c.method.startswith("files.") for c in wrong.fake.calls)
+    wrong.rt.close()  # … the token is fixed, the app restarted:
+    fixed = make_harness(review_config(), clock=FixedClock(END))
+    assert fixed.deliver(max_seconds=60) == 0
+    [parent] = [m for m in fixed.fake.messages("C0SUPPORT") if not m["thread_ts"]]
+    replies = fixed.fake.thread("C0SUPPORT", parent["ts"])
+    assert [r for r in replies if r.get("files")] == [replies[-1]]  # the chart, last, once
+    assert len(fixed.fake.uploads()) == 1
