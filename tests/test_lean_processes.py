@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.common import quiet_review_cron
 from tests.conftest import BASE_CONFIG
 
 NOT_IN_THE_SUPERVISOR = ["flask", "slack_bolt", "alembic", "requests", "pymsteams", "holidays",
@@ -36,10 +36,9 @@ print(json.dumps(sorted(m for m in sys.modules)))
 
 def test_the_supervisor_loads_neither_the_web_stack_nor_alembic(tmp_path: Path,
                                                                 database_url: str) -> None:
-    # An idle supervisor: its team's weekly review last fell due some 22 h ago, not
-    # within the scheduler's catch-up at start (12 h), which would post one (and load Teams').
-    hour = (datetime.now(UTC).hour + 2) % 24
-    teams = [{**team, "weekly_review": {"cron": f"0 {hour} * * *"}} for team in BASE_CONFIG["teams"]]
+    # An idle supervisor: its team's weekly review fell due six months ago, not within the
+    # scheduler's catch-up at start (12 h), which would post one (and load what it needs).
+    teams = [{**team, "weekly_review": {"cron": quiet_review_cron()}} for team in BASE_CONFIG["teams"]]
     (tmp_path / "app.yaml").write_text(json.dumps({**BASE_CONFIG, "teams": teams}))
     done = subprocess.run([sys.executable, "-c", SUPERVISOR, str(tmp_path / "app.yaml")],
                           capture_output=True, text=True, timeout=60,
