@@ -1,16 +1,19 @@
 """From stored reviews and appeals (and their ticket) to the plain data QA's blocks render."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from blocks.people import PersonView
 from blocks.qa import AppealCard, ChecklistItem, ReviewCard, TicketLine
 from chatops.config import AppConfig
 from chatops.tickets.views import agent_person
 from db.models import Ticket
 from db.models_qa import QaAnswer, QaAppeal, QaReview
+from domain.slack_ids import is_user_id
 
 
 def checklist_items(config: AppConfig) -> tuple[ChecklistItem, ...]:
@@ -31,13 +34,22 @@ def review_card(session: Session, config: AppConfig, review: QaReview) -> Review
                     key=lambda a: (order.get(a.item_id, len(order)), a.item_id))
     return ReviewCard(
         review_id=review.id, ticket=ticket_line(session, review.ticket_id),
-        agent=agent_person(review.agent_name, review.agent_email, team.agents),
+        agent=_reviewed(review, team.agents),
         reviewer=review.reviewer, reviewed_at=review.created_at, score=review.score,
         passed=review.passed, critical_failed=review.critical_failed,
         pass_mark=config.qa.pass_mark,
         failed=tuple(ChecklistItem(a.item_id, a.text, a.weight, a.critical) for a in failed),
         comment=review.comment, correction=review.corrects_id is not None,
         timezone=config.team_timezone(team))
+
+
+def _reviewed(review: QaReview, agents: dict[str, str]) -> PersonView | None:
+    """The reviewed agent; mentioned as the Slack user the review went to when that is known
+    (one the `agents` map names by their helpdesk id has no email to be found by)."""
+    person = agent_person(review.agent_name, review.agent_email, agents)
+    if person is not None and person.user_id is None and is_user_id(review.agent_target):
+        return replace(person, user_id=review.agent_target)
+    return person
 
 
 def appeal_card(session: Session, config: AppConfig, appeal: QaAppeal) -> AppealCard:

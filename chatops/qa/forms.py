@@ -27,12 +27,14 @@ NAME_KEEP = 200
 def new_review_form(session: Session, config: AppConfig, ticket: Ticket) -> ChecklistForm:
     """The empty checklist of a ticket; its agent is the ticket's assignee."""
     team = config.team_for(ticket.team)
-    agent = Recipient.of_agent(ticket.assignee_email, team.agents)
-    meta = ChecklistMeta(ticket=ticket.id, agent_name=(ticket.assignee_name or "")[:NAME_KEEP] or None,
+    agent = Recipient.of_agent(ticket.assignee_email, team.agents, ticket.assignee_ref)
+    # One known only by their helpdesk id is named by it (`zendesk:123`) in the review.
+    name = ticket.assignee_name or ticket.assignee_ref
+    meta = ChecklistMeta(ticket=ticket.id, agent_name=(name or "")[:NAME_KEEP] or None,
                          agent_email=ticket.assignee_email, agent=str(agent) if agent else None)
     return ChecklistForm(ticket=ticket_line(session, ticket.id),
                          agent=agent_person(ticket.assignee_name, ticket.assignee_email,
-                                            team.agents),
+                                            team.agents, ticket.assignee_ref),
                          items=checklist_items(config), metadata=meta.dump())
 
 
