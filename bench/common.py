@@ -42,7 +42,8 @@ class Server:
 
     def __init__(self, teams: int = 50, extra_config: dict[str, Any] | None = None,
                  args: list[str] | None = None, workdir: Path | None = None,
-                 fake: FakeSlack | None = None) -> None:
+                 fake: FakeSlack | None = None, env: dict[str, str] | None = None) -> None:
+        """`env`: more environment variables (a helpdesk's secret, say)."""
         self.dir = workdir or Path(tempfile.mkdtemp(prefix="chatops-bench-"))
         self.own_fake = fake is None
         self.fake = fake or FakeSlack(token=TOKEN).start()
@@ -54,7 +55,7 @@ class Server:
         env = dict(os.environ, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
                    SLACK_API_URL=self.fake.url, CHATOPS_WEBHOOK_SECRET=WEBHOOK_SECRET,
                    DATABASE_URL=f"sqlite:///{self.dir / 'chatops.db'}",
-                   CHATOPS_CONFIG=str(self.dir / "app.yaml"))
+                   CHATOPS_CONFIG=str(self.dir / "app.yaml"), **(env or {}))
         self.log = open(self.dir / "server.log", "a")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "chatops", "serve", "--port", str(self.port),

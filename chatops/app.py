@@ -20,11 +20,13 @@ from chatops.clock import Clock, SystemClock
 from chatops.config import AppConfig
 from chatops.delivery.claims import PACE_INTERVAL
 from chatops.delivery.deferred import DeferredWork
+from chatops.delivery.people import PeopleDirectory
 from chatops.delivery.slack_sender import SlackSender, make_client
 from chatops.delivery.teams_sender import TeamsSender
 from chatops.delivery.wakeup import Wakeup
 from chatops.delivery.worker import DeliveryWorker
 from chatops.environment import Environment
+from chatops.helpdesks import people_sources
 from chatops.metrics import Metrics
 from chatops.ratings.intake import RatingsIntake
 from chatops.runtime import Runtime
@@ -61,7 +63,8 @@ def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = Non
     deferred.register(PARENT, parent.render_deferred)
     deferred.register(NUDGE, lambda session, args: sla.nudge_messages(
         session, args, lambda s, ticket: parent.render(s, ticket, update=True), clock.now()))
-    worker = DeliveryWorker(sessions, SlackSender(client, sessions), TeamsSender(teams_env),
+    people = PeopleDirectory(sessions, people_sources(config, env))  # helpdesk ids → names
+    worker = DeliveryWorker(sessions, SlackSender(client, sessions, people), TeamsSender(teams_env),
                             metrics=metrics, wakeup=wakeup, pace=pace, deferred=deferred)
     _watch_outbox(metrics, sessions)
     return Runtime(config=config, env=env, clock=clock, engine=engine, sessions=sessions,
@@ -120,7 +123,7 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
     """The Flask app serving /slack/events, the helpdesk webhook, health and metrics.
     `worker_alive` tells /healthz about a worker in another process (default: this one's)."""
     from handlers import health
-    from handlers.webhook import helpdesk
+    from handlers.webhook import helpdesk, native
 
     flask_app = Flask("chatops")
     # Bodies of every route (Slack's included) are read to at most 1 MiB: one byte more, so
@@ -145,7 +148,7 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
 
     if worker_alive is not None:
         rt.worker_heartbeat = worker_alive
-    for routes in (helpdesk, health):
+    for routes in (helpdesk, native, health):
         routes.register(flask_app, rt)
     return flask_app
 
@@ -153,10 +156,11 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
 def native_routes(rt: Runtime) -> dict[tuple[str, str], Any]:
     """(method, path) -> the route that `chatops serve`'s web process answers on its event
     loop, without a thread (chatops/web_front.py); the Flask app answers everything else."""
-    from handlers.webhook import answers
+    from handlers.webhook import answers, native
 
     return {("POST", answers.PATH): answers.native_route(answers.answers_for(rt),
-                                                         rt.event_writer.submit)}
+                                                         rt.event_writer.submit),
+            **native.native_routes(rt)}
 
 
 # -- jobs: wired here too, so nothing else in chatops imports upward ---------------------

@@ -115,12 +115,13 @@ def make_harness(database_url: str, fake_slack: FakeSlack,
     monkeypatch.setenv("TEAMS_WEBHOOK_SUPPORT", fake_slack.teams_url("support"))
 
     def make(config: AppConfig | None = None, clock: Clock | None = None,
-             pace: timedelta = timedelta(milliseconds=20)) -> Harness:
-        """`pace` is short here so tests run fast; test_delivery checks the real one."""
+             pace: timedelta = timedelta(milliseconds=20), **settings: str) -> Harness:
+        """`pace` is short here so tests run fast; test_delivery checks the real one.
+        `settings`: more Environment fields (a helpdesk's secret, say)."""
         env = Environment(slack_bot_token=signing.BOT_TOKEN,
                           slack_signing_secret=signing.SLACK_SIGNING_SECRET,
                           slack_api_url=fake_slack.url, database_url=database_url,
-                          webhook_secret=signing.WEBHOOK_SECRET)
+                          webhook_secret=signing.WEBHOOK_SECRET, **settings)
         rt = build_runtime(config or make_config(), env, clock=clock, pace=pace)
         made.append(rt)
         return Harness(rt, fake_slack)

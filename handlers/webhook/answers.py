@@ -1,10 +1,12 @@
-"""What /webhooks/helpdesk answers (CONTRACT §3), whoever serves the request.
+"""What the helpdesk webhooks answer (CONTRACT §3, §4a), whoever serves the request.
 
-Two servers call this: the Flask route (tests, and any WSGI server) and the native route
-that `chatops serve` answers on its event loop without a thread (the busiest endpoint).
-Both go through the same three steps here, so their answers cannot drift apart:
-`too_large` before a byte of the body is read, `admit` on the raw body (size, signature,
-schema), and `stored` once the event is committed.
+Two servers call this: the Flask route (tests, and any WSGI server; `helpdesk.py`) and the
+native route that `chatops serve` answers on its event loop without a thread (the busiest
+endpoint). Both go through the same three steps here, so their answers cannot drift apart:
+`too_large` before a byte of the body is read, `check` on the raw body (size, signature,
+schema: the events to store, or the answer that refuses them), and `answer` once they are
+committed. `/webhooks/helpdesk` checks its own format (`HelpdeskAnswers`); each native
+helpdesk route checks its helpdesk's (`handlers/webhook/native.py`), and then answers the same.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from chatops.runtime import Runtime
 from chatops.tickets.ingest import IngestResult
@@ -40,15 +42,34 @@ class Answer:
 # The two answers of a stored event, serialised once (this is the busiest endpoint).
 _ACCEPTED = Answer(202, json.dumps({"accepted": True, "duplicate": False}).encode())
 _DUPLICATE = Answer(200, json.dumps({"accepted": True, "duplicate": True}).encode())
+EMPTY = Answer(200, b"")  # what a HEAD request that checks the URL gets
 
 
-class HelpdeskAnswers:
-    """`count(result)` counts each request by its outcome; `on_accepted()` runs after a
-    new event was committed (it wakes the delivery worker)."""
+@dataclass(frozen=True)
+class Admitted:
+    """A request that passed every check: its events to store, in order, or the kind of a
+    well-formed event the app has no use for (no events then)."""
 
-    def __init__(self, secret: str, count: Callable[[str], None],
-                 on_accepted: Callable[[], None]) -> None:
-        self.secret = secret
+    events: tuple[HelpdeskEvent, ...]
+    ignored: str | None = None
+
+
+class RouteAnswers(Protocol):
+    """What a webhook route asks, whichever server serves it."""
+
+    def too_large(self, content_length: int | None) -> Answer | None: ...
+
+    def check(self, body: bytes, headers: Mapping[str, str]) -> Admitted | Answer: ...
+
+    def answer(self, admitted: Admitted, results: list[IngestResult]) -> Answer: ...
+
+
+class WebhookAnswers:
+    """The answers every helpdesk route shares. `count(result)` counts each request by its
+    outcome; `on_accepted()` runs after a new event was committed (it wakes the delivery
+    worker)."""
+
+    def __init__(self, count: Callable[[str], None], on_accepted: Callable[[], None]) -> None:
         self.count = count
         self.on_accepted = on_accepted
 
@@ -59,24 +80,22 @@ class HelpdeskAnswers:
             return _error("body over 1 MiB", None, 413)
         return None
 
-    def admit(self, body: bytes, timestamp: str | None,
-              signature: str | None) -> HelpdeskEvent | Answer:
-        """The event to store, or the answer that refuses it. `body`: the raw bytes as
-        received, at most 1 MiB + 1 byte (one more tells a chunked body over the limit)."""
+    def oversized(self, body: bytes) -> Answer | None:
+        """413 for a body read to one byte past the limit (a chunked body over it)."""
         if len(body) > MAX_BODY:
             self.count("too_large")
             return _error("body over 1 MiB", None, 413)
-        why = check(self.secret, timestamp, signature, body, time.time())
-        if why:
-            log.warning("helpdesk webhook rejected (401): %s", why)
-            self.count("unauthorized")
-            return _error("invalid signature", None, 401)
-        try:
-            return parse_event(body)
-        except EventRejected as exc:
-            log.info("helpdesk event rejected (400): %s", exc.error)
-            self.count("invalid")
-            return _error(exc.error, exc.field, 400)
+        return None
+
+    def unauthorized(self, route: str, why: str) -> Answer:
+        log.warning("%s webhook rejected (401): %s", route, why)
+        self.count("unauthorized")
+        return _error("invalid signature", None, 401)
+
+    def invalid(self, route: str, exc: EventRejected) -> Answer:
+        log.info("%s event rejected (400): %s", route, exc.error)
+        self.count("invalid")
+        return _error(exc.error, exc.field, 400)
 
     def stored(self, result: IngestResult) -> Answer:
         if result.duplicate:
@@ -85,6 +104,45 @@ class HelpdeskAnswers:
         self.count("accepted")
         self.on_accepted()
         return _ACCEPTED
+
+    def answer(self, admitted: Admitted, results: list[IngestResult]) -> Answer:
+        """Accepted when any of the request's events was new; a duplicate when all had been
+        stored before; ignored (200, and nothing happened) when it had none the app uses."""
+        if not results:
+            self.count("ignored")
+            return Answer(200, json.dumps({"accepted": True, "ignored": admitted.ignored or ""}
+                                          ).encode())
+        fresh = [r for r in results if not r.duplicate]
+        return self.stored(fresh[0] if fresh else results[0])
+
+
+class HelpdeskAnswers(WebhookAnswers):
+    """/webhooks/helpdesk: the app's own event format (CONTRACT §3, §4)."""
+
+    def __init__(self, secret: str, count: Callable[[str], None],
+                 on_accepted: Callable[[], None]) -> None:
+        super().__init__(count, on_accepted)
+        self.secret = secret
+
+    def admit(self, body: bytes, timestamp: str | None,
+              signature: str | None) -> HelpdeskEvent | Answer:
+        """The event to store, or the answer that refuses it. `body`: the raw bytes as
+        received, at most 1 MiB + 1 byte (one more tells a chunked body over the limit)."""
+        refused = self.oversized(body)
+        if refused is not None:
+            return refused
+        why = check(self.secret, timestamp, signature, body, time.time())
+        if why:
+            return self.unauthorized("helpdesk", why)
+        try:
+            return parse_event(body)
+        except EventRejected as exc:
+            return self.invalid("helpdesk", exc)
+
+    def check(self, body: bytes, headers: Mapping[str, str]) -> Admitted | Answer:
+        """`admit` as every route checks: `headers` by lower-case name."""
+        admitted = self.admit(body, headers.get(_TIMESTAMP), headers.get(_SIGNATURE))
+        return admitted if isinstance(admitted, Answer) else Admitted((admitted,))
 
 
 def _error(message: str, field: str | None, status: int) -> Answer:
@@ -104,24 +162,33 @@ def answers_for(rt: Runtime) -> HelpdeskAnswers:
                            rt.wakeup.notify)
 
 
-def native_route(answers: HelpdeskAnswers,
-                 submit: Callable[[HelpdeskEvent], Future[IngestResult]],
-                 ) -> Callable[[int | None, bytes, Mapping[str, str]], Awaitable[Answer]]:
-    """The webhook for an event loop: `(content_length, body, headers) -> answer`, where
-    `body` was read before (empty when `too_large` refuses it) and `headers` has
-    lower-case names. `submit` queues the event for the group-commit writer; the answer
-    comes once it is committed, as in the Flask route."""
-    timestamp, signature = TIMESTAMP.lower(), SIGNATURE.lower()
+_TIMESTAMP, _SIGNATURE = TIMESTAMP.lower(), SIGNATURE.lower()
+NativeRoute = Callable[[int | None, bytes, Mapping[str, str]], Awaitable[Answer]]
 
-    async def helpdesk(content_length: int | None, body: bytes,
-                       headers: Mapping[str, str]) -> Answer:
+
+def native_route(answers: RouteAnswers,
+                 submit: Callable[[HelpdeskEvent], Future[IngestResult]]) -> NativeRoute:
+    """A webhook for an event loop: `(content_length, body, headers) -> answer`, where
+    `body` was read before (empty when `too_large` refuses it) and `headers` has
+    lower-case names. `submit` queues each event for the group-commit writer (in order:
+    one writer, one queue); the answer comes once they are committed, as in the Flask
+    route."""
+
+    async def webhook(content_length: int | None, body: bytes,
+                      headers: Mapping[str, str]) -> Answer:
         refused = answers.too_large(content_length)
         if refused is not None:
             return refused
-        admitted = answers.admit(body, headers.get(timestamp), headers.get(signature))
+        admitted = answers.check(body, headers)
         if isinstance(admitted, Answer):
             return admitted
-        result = await asyncio.wrap_future(submit(admitted))
-        return answers.stored(result)
+        queued = [submit(event) for event in admitted.events]
+        results = [await asyncio.wrap_future(done) for done in queued]
+        return answers.answer(admitted, results)
 
-    return helpdesk
+    return webhook
+
+
+async def head_ok(content_length: int | None, body: bytes, headers: Mapping[str, str]) -> Answer:
+    """A HEAD request that checks the URL exists (Intercom's, when a webhook is saved)."""
+    return EMPTY
