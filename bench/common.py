@@ -42,8 +42,10 @@ class Server:
 
     def __init__(self, teams: int = 50, extra_config: dict[str, Any] | None = None,
                  args: list[str] | None = None, workdir: Path | None = None,
-                 fake: FakeSlack | None = None, env: dict[str, str] | None = None) -> None:
-        """`env`: more environment variables (a helpdesk's secret, say)."""
+                 fake: FakeSlack | None = None, database_url: str | None = None,
+                 env: dict[str, str] | None = None) -> None:
+        """`database_url`: a migrated database to use (default: a new SQLite file).
+        `env`: more environment variables (a helpdesk's secret, say)."""
         self.dir = workdir or Path(tempfile.mkdtemp(prefix="chatops-bench-"))
         self.own_fake = fake is None
         self.fake = fake or FakeSlack(token=TOKEN).start()
@@ -52,10 +54,11 @@ class Server:
                              "leads": ["U0LEAD1"]} for i in range(teams)]}
         config.update(extra_config or {})
         (self.dir / "app.yaml").write_text(yaml.safe_dump(config))
+        self.database_url = database_url or f"sqlite:///{self.dir / 'chatops.db'}"
         env = dict(os.environ, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
                    SLACK_API_URL=self.fake.url, CHATOPS_WEBHOOK_SECRET=WEBHOOK_SECRET,
-                   DATABASE_URL=f"sqlite:///{self.dir / 'chatops.db'}",
-                   CHATOPS_CONFIG=str(self.dir / "app.yaml"), **(env or {}))
+                   DATABASE_URL=self.database_url, CHATOPS_CONFIG=str(self.dir / "app.yaml"),
+                   **(env or {}))
         self.log = open(self.dir / "server.log", "a")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "chatops", "serve", "--port", str(self.port),

@@ -16,7 +16,6 @@ Message = dict[str, Any]
 
 LABELS = {"good": ":slightly_smiling_face: good", "neutral": ":neutral_face: neutral",
           "bad": ":disappointed: bad"}
-MAX_REVIEW_ITEMS = 40  # an after-review digest stays under Slack's 50 blocks
 
 
 @dataclass(frozen=True)
@@ -116,20 +115,3 @@ def agent_dm(card: RatingView, with_comment: bool) -> Message:
         blocks.append({"type": "actions", "elements": buttons})
     text = f"A customer rated your ticket #{safe(card.ticket_id, 200)}: {score_label(card.score)}"
     return _wrap(text, _colour(card), blocks)
-
-
-def after_review_dm(cards: list[RatingView]) -> Message:
-    """After the weekly review: one private DM with the agent's own ratings and comments."""
-    shown = cards[:MAX_REVIEW_ITEMS]
-    blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text":
-         f":bar_chart: *Your customer ratings since the last review* ({len(cards)})"}}]
-    for card in shown:
-        comment = safe(card.comment, 2000) if card.comment else "_No comment_"
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text":
-                       f"{score_label(card.score)} · {_ticket(card)}\n{comment}"[:SECTION_TEXT_MAX]}})
-    if len(cards) > len(shown):
-        blocks.append({"type": "context", "elements": [
-            {"type": "mrkdwn", "text": f"… and {len(cards) - len(shown)} more"}]})
-    return {"text": f"Your customer ratings since the last review ({len(cards)})",
-            "blocks": blocks, "unfurl_links": False, "unfurl_media": False}

@@ -74,7 +74,15 @@ class Busy:
     """Other admins' changes kept this one from being stored."""
 
 
-Reason = UnknownVerb | TakesNothing | Usage | NotAMode | NotAUser | NoSuchTeam | NotALead | LastLead | Busy
+@dataclass(frozen=True)
+class ReviewFailed:
+    """The weekly review could not be written (it is all or nothing: nothing was)."""
+
+    team: str
+
+
+Reason = (UnknownVerb | TakesNothing | Usage | NotAMode | NotAUser | NoSuchTeam | NotALead
+          | LastLead | Busy | ReviewFailed)
 
 
 # -- what a change did -------------------------------------------------------------------
@@ -99,10 +107,12 @@ Change = VisibilityChange | LeadChange
 
 @dataclass(frozen=True)
 class ReviewOutcome:
-    """What `review <team>` did: posted the team's weekly review now, or not (not available)."""
+    """What `review <team>` did: posted the team's weekly review now, as this ISO week's
+    review, or as an extra one when this week's was posted already."""
 
-    posted: bool
     team: str
+    iso_week: str
+    extra: bool
 
 
 def _quote(word: str) -> str:
@@ -148,6 +158,9 @@ def refusal_text(reason: Reason, command: str) -> str:
                     "would reach nobody. Add another lead first.")
         case Busy():
             text = "Too many changes at once; nothing changed. Please try again."
+        case ReviewFailed(team):
+            text = (f"The weekly review of {_team(team)} could not be posted; nothing was sent. "
+                    "The error is in the app's log. Please try again.")
     return f":warning: {text}"
 
 
@@ -167,7 +180,7 @@ def change_text(change: Change) -> str:
 
 
 def review_text(outcome: ReviewOutcome) -> str:
-    if outcome.posted:
-        return f":white_check_mark: Posted the weekly review of {_team(outcome.team)}."
-    return (":hourglass: The weekly review is not available yet: it comes with the weekly-review "
-            "feature. Nothing was posted.")
+    extra = (f" This week's review ({outcome.iso_week}) was posted already: this is one more."
+             if outcome.extra else f" It counts as this week's ({outcome.iso_week}).")
+    return (f":white_check_mark: Posted the weekly review of {_team(outcome.team)}: the 7 days "
+            f"until now, in its channel, with the leads' and each agent's DMs.{extra}")

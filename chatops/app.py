@@ -4,15 +4,13 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
+from concurrent.futures import Executor
 from datetime import timedelta
 from typing import Any
 
 from flask import Flask
 from slack_bolt import App as BoltApp
-from slack_bolt import BoltResponse
-from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_bolt.authorization import AuthorizeResult
-from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +27,8 @@ from chatops.environment import Environment
 from chatops.helpdesks import people_sources
 from chatops.metrics import Metrics
 from chatops.ratings.intake import RatingsIntake
+from chatops.review.chart import CHART, expand_chart
+from chatops.review.service import WeeklyReviews
 from chatops.runtime import Runtime
 from chatops.sla.deferred_nudges import NUDGE
 from chatops.sla.service import SlaService
@@ -63,13 +63,14 @@ def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = Non
     deferred.register(PARENT, parent.render_deferred)
     deferred.register(NUDGE, lambda session, args: sla.nudge_messages(
         session, args, lambda s, ticket: parent.render(s, ticket, update=True), clock.now()))
+    deferred.register(CHART, expand_chart)
     people = PeopleDirectory(sessions, people_sources(config, env))  # helpdesk ids → names
     worker = DeliveryWorker(sessions, SlackSender(client, sessions, people), TeamsSender(teams_env),
                             metrics=metrics, wakeup=wakeup, pace=pace, deferred=deferred)
     _watch_outbox(metrics, sessions)
     return Runtime(config=config, env=env, clock=clock, engine=engine, sessions=sessions,
                    metrics=metrics, wakeup=wakeup, ingest=ingest, event_writer=GroupCommit(ingest),
-                   worker=worker, sla=sla)
+                   worker=worker, sla=sla, reviews=WeeklyReviews(sessions, config, clock))
 
 
 def _watch_outbox(metrics: Metrics, sessions: sessionmaker[Session]) -> None:
@@ -83,12 +84,17 @@ def _watch_outbox(metrics: Metrics, sessions: sessionmaker[Session]) -> None:
     metrics.watch_outbox(count("pending"), count("failed"))
 
 
-def build_bolt(rt: Runtime) -> BoltApp:
-    """The Bolt app: signed requests only; its WebClient talks to SLACK_API_URL."""
-    signing_secret = rt.env.slack_signing_secret
-    if not signing_secret:
-        log.warning("SLACK_SIGNING_SECRET is not set: every request to /slack/events gets 401")
-        signing_secret = secrets.token_hex(32)
+def _signing_secret(rt: Runtime) -> str:
+    if rt.env.slack_signing_secret:
+        return rt.env.slack_signing_secret
+    log.warning("SLACK_SIGNING_SECRET is not set: every request to /slack/events gets 401")
+    return secrets.token_hex(32)
+
+
+def build_bolt(rt: Runtime, listener_executor: Executor | None = None) -> BoltApp:
+    """The Bolt app: signed requests only; its WebClient talks to SLACK_API_URL.
+    `listener_executor` runs lazy listeners (Bolt's own thread pool by default)."""
+    signing_secret = _signing_secret(rt)
     token = rt.env.slack_bot_token
 
     def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
@@ -97,18 +103,14 @@ def build_bolt(rt: Runtime) -> BoltApp:
 
     bolt_log = logging.getLogger("chatops.slack")
     bolt_log.setLevel(logging.ERROR)  # Bolt's notice that `token` is unused: we pass a client
+    # process_before_response: a listener runs in the request's own thread and its ack is
+    # the answer as soon as it returns (Bolt's default runs it on another thread and looks for
+    # the ack every 10 ms). Work that need not hold the answer back is a lazy listener.
     bolt = BoltApp(signing_secret=signing_secret, authorize=authorize,
                    client=make_client(token, rt.env.slack_api_url), logger=bolt_log,
-                   request_verification_enabled=True, raise_error_for_unhandled_request=False)
+                   request_verification_enabled=True, raise_error_for_unhandled_request=False,
+                   process_before_response=True, listener_executor=listener_executor)
     bolt_log.setLevel(logging.NOTSET)
-
-    @bolt.error
-    def unhandled(error: Exception) -> BoltResponse:
-        # A signed payload Bolt could not even match (a view without a type …) or a listener
-        # that failed: one line, and a 400 rather than a 5xx; the traceback at debug level.
-        bolt_log.warning("Slack request not handled: %s: %s", type(error).__name__, error)
-        bolt_log.debug("the error in full", exc_info=error)
-        return BoltResponse(status=400, body="")
 
     # Wiring only: handlers never import this module.
     from handlers.slack import actions, commands, qa_actions, shortcuts, views
@@ -122,7 +124,8 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
                worker_alive: Callable[[], bool | None] | None = None) -> Flask:
     """The Flask app serving /slack/events, the helpdesk webhook, health and metrics.
     `worker_alive` tells /healthz about a worker in another process (default: this one's)."""
-    from handlers import health
+    from handlers import health, home
+    from handlers.slack.edge import SlackEdge
     from handlers.webhook import helpdesk, native
 
     flask_app = Flask("chatops")
@@ -130,26 +133,18 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
     # that the webhook can tell a chunked body over the limit from one right at it.
     flask_app.config["MAX_CONTENT_LENGTH"] = MAX_BODY + 1
     bolt = bolt or build_bolt(rt)
-    slack_handler = SlackRequestHandler(bolt)
-    verifier = SignatureVerifier(rt.env.slack_signing_secret or secrets.token_hex(32))
+    slack_edge = SlackEdge(bolt, _signing_secret(rt))
 
     @flask_app.post("/slack/events")
     def slack_events() -> Any:
         from flask import request
-        # The signature first: Bolt parses the body before it checks it.
-        if not verifier.is_valid_request(request.get_data(), dict(request.headers)):
-            return "", 401
-        try:
-            return slack_handler.handle(request)
-        except Exception as exc:  # a signed body Bolt cannot read (not JSON, a view without
-            # a type …): Bolt fails before its own error handler can answer.
-            log.warning("Slack request refused (400): %s: %s", type(exc).__name__, exc)
-            return "", 400
+        return slack_edge.respond(request)
 
     if worker_alive is not None:
         rt.worker_heartbeat = worker_alive
     for routes in (helpdesk, native, health):
         routes.register(flask_app, rt)
+    home.register(flask_app, rt)
     return flask_app
 
 
@@ -180,3 +175,20 @@ def run_job(rt: Runtime, args: Any) -> int:
     from jobs import registry
 
     return registry.run_job(rt, args)
+
+
+def jobs_now(rt: Runtime) -> dict[str, Callable[[], str]]:
+    """The scheduled jobs, each run once now as `chatops jobs run` runs it, saying what it did:
+    the sandbox page's buttons (the weekly review forced, like `--force`)."""
+    from jobs.sla_scan import run_sla_scan
+    from jobs.weekly_review import run_weekly_review
+
+    def sla_scan() -> str:
+        result = run_sla_scan(rt)
+        return f"{result.scanned} ticket(s) scanned, {result.sent} nudge(s) sent"
+
+    def weekly_review() -> str:
+        return "; ".join(f"{r.team}: review #{r.review_id} posted, {r.messages} message(s) queued"
+                         for r in run_weekly_review(rt, force=True))
+
+    return {"sla-scan": sla_scan, "weekly-review": weekly_review}

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
 from chatops.config import AppConfig, ConfigError, default_config_path, load_config
 from chatops.environment import Environment
@@ -39,17 +41,44 @@ def _runtime(args: argparse.Namespace, *, migrate_sqlite: bool = True,  # type: 
     from db.migrate import schema_state, upgrade
 
     config = _config(args)
-    env = Environment.from_os()
+    env = _environment(args)
     rt = build_runtime(config, env, **parts)
-    if rt.engine.dialect.name == "sqlite" and migrate_sqlite:
-        upgrade(rt.engine)
-    else:
-        current, heads = schema_state(rt.engine)
-        if current != heads:
-            print(f"The database schema is behind (at {sorted(current) or 'nothing'}, "
-                  f"code needs {sorted(heads)}). Run: chatops db upgrade", file=sys.stderr)
-            raise SystemExit(1)
+    try:
+        if rt.engine.dialect.name == "sqlite" and migrate_sqlite:
+            upgrade(rt.engine)
+        else:
+            current, heads = schema_state(rt.engine)
+            if current != heads:
+                print(f"The database schema is behind (at {sorted(current) or 'nothing'}, "
+                      f"code needs {sorted(heads)}). Run: chatops db upgrade", file=sys.stderr)
+                raise SystemExit(1)
+    except Exception as exc:
+        rt.close()
+        _unreachable(rt.engine.url.render_as_string(hide_password=True), exc)
     return rt
+
+
+def _environment(args: argparse.Namespace) -> Environment:
+    """The environment, or exit 1 naming, one line each, what the command cannot start
+    without (before anything starts)."""
+    env = Environment.from_os()
+    refused = env.refusals(socket_mode=getattr(args, "socket_mode", False))
+    for line in refused:
+        print(f"chatops {args.command}: {line}", file=sys.stderr)
+    if refused:
+        raise SystemExit(1)
+    return env
+
+
+def _unreachable(url: str, exc: Exception) -> NoReturn:
+    """A database that cannot be reached is one line and exit 1; anything else is a bug."""
+    from db.faults import database_unavailable, one_line
+
+    if not database_unavailable(exc):
+        raise exc
+    print(f"chatops: cannot use the database {url} (DATABASE_URL): {one_line(exc)}",
+          file=sys.stderr)
+    raise SystemExit(1)
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
@@ -63,18 +92,49 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from db.migrate import schema_state, upgrade
     from db.session import make_engine
 
-    engine = make_engine(Environment.from_os().database_url)
-    upgrade(engine)
-    print(f"database at revision {', '.join(sorted(schema_state(engine)[0]))}")
+    engine = make_engine(_environment(args).database_url)
+    try:
+        upgrade(engine)
+        print(f"database at revision {', '.join(sorted(schema_state(engine)[0]))}")
+    except Exception as exc:
+        _unreachable(engine.url.render_as_string(hide_password=True), exc)
+    finally:
+        engine.dispose()
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from chatops.serve import serve
 
+    sandbox = None
+    if args.sandbox:
+        if args.socket_mode:
+            print("chatops serve: --sandbox and --socket-mode do not go together: the sandbox "
+                  "is its own Slack", file=sys.stderr)
+            return 2
+        from chatops.sandbox.launch import SandboxLaunch
+
+        sandbox = SandboxLaunch(_config(args))
+    else:
+        _environment(args)  # refused here, before anything starts
     return serve(lambda **parts: _runtime(args, **parts), default_config_path(args.config),
                  host=args.host, port=args.port, worker=not args.no_worker,
-                 scheduler=not args.no_scheduler, socket_mode=args.socket_mode)
+                 scheduler=not args.no_scheduler, socket_mode=args.socket_mode, sandbox=sandbox)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """`serve --sandbox` on its own fresh database, with the demo's scenario played in it."""
+    from chatops.sandbox.demo import DEMO_CONFIG, demo_scenario
+    from chatops.sandbox.launch import SandboxLaunch
+    from chatops.serve import serve
+
+    # --config, else $CHATOPS_CONFIG, else the demo's own workspace (not ./app.yaml: the demo
+    # runs from any folder, and the shipped app.yaml has too little to show; see demo.yaml)
+    args.config = args.config or os.environ.get("CHATOPS_CONFIG") or str(DEMO_CONFIG)
+    config = _config(args)
+    # On this machine only: the sandbox lets whoever reaches it act as anyone.
+    return serve(lambda **parts: _runtime(args, **parts), args.config, host="127.0.0.1",
+                 port=args.port, sandbox=SandboxLaunch(config, scenario=demo_scenario(config)))
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -112,49 +172,124 @@ def cmd_jobs_run(args: argparse.Namespace) -> int:
 def cmd_manifest(args: argparse.Namespace) -> int:
     from chatops.manifest import manifest_yaml
 
-    print(manifest_yaml(_config(args), args.url, socket_mode=args.socket_mode), end="")
+    if args.url is None and not args.socket_mode:
+        args.subparser.error("--url https://HOST is required: the public address Slack "
+                             "will call (or --socket-mode, which needs none)")
+    print(manifest_yaml(_config(args), args.url or "", socket_mode=args.socket_mode), end="")
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="chatops", description="Support-team ChatOps for Slack and Teams")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", help="app.yaml path (default $CHATOPS_CONFIG, else ./app.yaml)")
-    sub = p.add_subparsers(dest="command", required=True)
+def port(value: str) -> int:
+    number = int(value) if value.isdigit() else -1
+    if not 1 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a TCP port (1-65535)")
+    return number
 
-    s = sub.add_parser("serve", parents=[common], help="run the web app (+ worker and scheduler)")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=3000)
-    s.add_argument("--no-scheduler", action="store_true")
-    s.add_argument("--no-worker", action="store_true")
-    s.add_argument("--socket-mode", action="store_true")
+
+def seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 < number < float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds above 0")
+    return number
+
+
+def https_url(value: str) -> str:
+    """A public base URL Slack can call: https://HOST[:PORT][/PATH]."""
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 (raises on a port that is not one)
+        valid_port = True
+    except ValueError:
+        valid_port = False
+    if parts.scheme != "https" or not parts.hostname or not valid_port or any(
+            c.isspace() for c in value) or parts.query or parts.fragment or parts.username:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not https://HOST (Slack calls only HTTPS URLs; "
+            f"e.g. https://chatops.example.com)")
+    return value
+
+
+class _Help(argparse.HelpFormatter):
+    """Every option's help ends with its default (a default of None is said in its help)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if isinstance(action, argparse._StoreTrueAction):
+            return text + " (default: off)"
+        if action.default is None or action.default == argparse.SUPPRESS:
+            return text
+        return text + " (default: %(default)s)"
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="chatops", description="Support-team ChatOps for Slack and Teams",
+                                formatter_class=_Help)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH",
+                        help="app.yaml path (default $CHATOPS_CONFIG, else ./app.yaml)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, text: str, **kwargs: Any) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=text, description=text, formatter_class=_Help, **kwargs)
+
+    s = command("serve", "run the web app, and the delivery worker and the scheduler beside it",
+                parents=[common])
+    s.add_argument("--host", default="127.0.0.1", help="address or name to listen on")
+    s.add_argument("--port", type=port, default=3000, help="TCP port to listen on")
+    s.add_argument("--no-scheduler", action="store_true",
+                   help="do not run the scheduler (SLA scans; run `chatops scheduler` once "
+                        "elsewhere)")
+    s.add_argument("--no-worker", action="store_true",
+                   help="do not deliver the outbox here (run `chatops worker` elsewhere)")
+    s.add_argument("--socket-mode", action="store_true",
+                   help="take Slack's requests over Socket Mode (needs SLACK_APP_TOKEN) "
+                        "instead of on a public URL")
+    s.add_argument("--sandbox", action="store_true",
+                   help="a fake Slack workspace and helpdesk in a page at /sandbox; no token "
+                        "needed")
     s.set_defaults(func=cmd_serve)
-    sub.add_parser("scheduler", parents=[common], help="run the scheduler alone").set_defaults(
-        func=cmd_scheduler)
-    sub.add_parser("worker", parents=[common], help="run outbox delivery alone").set_defaults(
+    d = command("demo", "the sandbox with a ready scenario, on a fresh database of its own",
+                parents=[common])
+    d.add_argument("--port", type=port, default=3000, help="TCP port to listen on")
+    d.set_defaults(func=cmd_demo)
+    command("scheduler", "run the scheduler alone (exactly one per deployment)",
+            parents=[common]).set_defaults(func=cmd_scheduler)
+    command("worker", "run outbox delivery alone (any number)", parents=[common]).set_defaults(
         func=cmd_worker)
 
-    jobs = sub.add_parser("jobs", help="run a job once")
-    jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
-    run = jobs_sub.add_parser("run", parents=[common], help="run one job now, then exit")
-    run.add_argument("job", choices=["sla-scan", "weekly-review", "deliver"])
-    run.add_argument("--team", help="weekly-review: only this team")
-    run.add_argument("--force", action="store_true", help="weekly-review: even if already posted")
-    run.add_argument("--max-seconds", type=float, default=None, help="deliver: stop after N s")
+    jobs = command("jobs", "run a job once")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
+    run = jobs_sub.add_parser("run", parents=[common], help="run one job now, then exit",
+                              description="run one job now, then exit", formatter_class=_Help)
+    run.add_argument("job", choices=["sla-scan", "weekly-review", "deliver"],
+                     help="sla-scan: one SLA scan; weekly-review: post the weekly review; "
+                          "deliver: send the outbox until it is empty")
+    run.add_argument("--team", help="weekly-review: only this team (default: every team)")
+    run.add_argument("--force", action="store_true",
+                     help="weekly-review: post even if this week's was posted already")
+    run.add_argument("--max-seconds", type=seconds, default=None, metavar="N",
+                     help="deliver: stop after N seconds (default: when the outbox is empty)")
     run.set_defaults(func=cmd_jobs_run)
 
-    db = sub.add_parser("db", help="database")
-    db_sub = db.add_subparsers(dest="db_command", required=True)
-    db_sub.add_parser("upgrade", parents=[common], help="migrate to the newest schema").set_defaults(
-        func=cmd_db_upgrade)
+    db = command("db", "the database")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", parents=[common], help="migrate to the newest schema",
+                      description="migrate the database at DATABASE_URL to the newest schema",
+                      formatter_class=_Help).set_defaults(func=cmd_db_upgrade)
 
-    sub.add_parser("check-config", parents=[common], help="validate app.yaml").set_defaults(
-        func=cmd_check_config)
-    m = sub.add_parser("manifest", parents=[common], help="print the Slack app manifest")
-    m.add_argument("--url", required=False, default="https://example.com",
-                   help="public base URL of this app, e.g. https://chatops.example.com")
-    m.add_argument("--socket-mode", action="store_true")
-    m.set_defaults(func=cmd_manifest)
+    command("check-config", "validate app.yaml: every error with its place, exit 1 if any",
+            parents=[common]).set_defaults(func=cmd_check_config)
+    m = command("manifest", "print the Slack app manifest this configuration needs",
+                parents=[common])
+    m.add_argument("--url", type=https_url, default=None, metavar="https://HOST",
+                   help="public base URL of this app, e.g. https://chatops.example.com "
+                        "(required, unless --socket-mode)")
+    m.add_argument("--socket-mode", action="store_true",
+                   help="a manifest for Socket Mode: no request URLs")
+    m.set_defaults(func=cmd_manifest, subparser=m)
     return p
 
 

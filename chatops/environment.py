@@ -4,6 +4,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError
+
 from db.session import DEFAULT_URL
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -49,7 +52,8 @@ class Environment:
         )
 
     def problems(self, socket_mode: bool = False) -> list[str]:
-        """What is missing for `chatops serve` to work; empty when all is well."""
+        """What is missing for `chatops serve` to work fully; it starts without them (and
+        says so). Empty when all is well."""
         missing = []
         if not self.slack_bot_token:
             missing.append("SLACK_BOT_TOKEN is not set (the bot token, xoxb-…)")
@@ -57,6 +61,20 @@ class Environment:
             missing.append("SLACK_SIGNING_SECRET is not set (Basic Information → App Credentials)")
         if not self.webhook_secret:
             missing.append("CHATOPS_WEBHOOK_SECRET is not set (the helpdesk webhook's HMAC secret)")
-        if socket_mode and not self.slack_app_token:
-            missing.append("SLACK_APP_TOKEN is not set (xapp-…, needed by --socket-mode)")
         return missing
+
+    def refusals(self, socket_mode: bool = False) -> list[str]:
+        """What a process cannot start without, one line each; empty when all is well."""
+        refused = []
+        try:
+            make_url(self.database_url)
+        except ArgumentError:
+            refused.append("DATABASE_URL is not a database URL (e.g. sqlite:///chatops.db or "
+                           "postgresql+psycopg://user:pass@host/db)")
+        if socket_mode and not self.slack_app_token:
+            refused.append("--socket-mode needs SLACK_APP_TOKEN, the app-level token (xapp-…, "
+                           "Basic Information → App-Level Tokens, scope connections:write)")
+        elif socket_mode and not self.slack_app_token.startswith("xapp-"):
+            refused.append(f"SLACK_APP_TOKEN must be an app-level token, xapp-… (it starts "
+                           f"{self.slack_app_token[:5]!r})")
+        return refused

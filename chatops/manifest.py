@@ -13,6 +13,7 @@ BOT_SCOPES = [
     "users:read",         # users.lookupByEmail needs it …
     "users:read.email",   # … and this, to match helpdesk agents to Slack users
     "im:write",           # open DMs to leads and agents
+    "files:write",        # the weekly review's chart, uploaded into its thread
 ]
 
 

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from chatops.admin.review import ReviewTrigger
 from chatops.clock import Clock
 from chatops.config import AppConfig
 from chatops.delivery.wakeup import Wakeup
 from chatops.delivery.worker import DeliveryWorker
 from chatops.environment import Environment
 from chatops.metrics import Metrics
+from chatops.review.service import WeeklyReviews
 from chatops.sla.service import SlaService
 from chatops.tickets.group_commit import GroupCommit
 from chatops.tickets.ingest import Ingest
@@ -36,9 +36,9 @@ class Runtime:
     event_writer: GroupCommit  # the webhook stores events through it, many per transaction
     worker: DeliveryWorker
     sla: SlaService
+    reviews: WeeklyReviews  # the weekly review: scheduled, `jobs run`, `review <team>`
     stops: list[Callable[[], None]] = field(default_factory=list)
     worker_thread: threading.Thread | None = None
-    weekly_review: ReviewTrigger | None = None  # `review <team>` posts through it when set
     # Whether a worker in another process lives (the web process reads its heartbeat);
     # None: this process's own worker thread is the one to ask.
     worker_heartbeat: Callable[[], bool | None] | None = None

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chatops.app import Runtime, build_bolt, build_runtime, create_app, native_routes, start_background_scheduler
 from chatops.cli import LOG_FORMAT, configure_logging
@@ -34,6 +34,9 @@ from chatops.environment import Environment
 from chatops.metrics import Metrics
 from chatops.processes import alive
 from chatops.web_front import BufferedFront, FrontLimits
+
+if TYPE_CHECKING:
+    from chatops.sandbox.launch import SandboxLaunch
 
 log = logging.getLogger("chatops")
 
@@ -53,7 +56,8 @@ MakeRuntime = Callable[..., Runtime]  # (metrics=, wakeup=) -> a migrated Runtim
 
 
 def serve(make_runtime: MakeRuntime, config_path: str, host: str, port: int,
-          worker: bool = True, scheduler: bool = True, socket_mode: bool = False) -> int:
+          worker: bool = True, scheduler: bool = True, socket_mode: bool = False,
+          sandbox: SandboxLaunch | None = None) -> int:
     address, problem = _listen_address(host, port)
     if problem:
         log.error("cannot listen on %s:%s: %s", host, port, problem)
@@ -62,15 +66,18 @@ def serve(make_runtime: MakeRuntime, config_path: str, host: str, port: int,
     run_dir = Path(tempfile.mkdtemp(prefix=f"{RUN_DIR_PREFIX}{os.getpid()}-"))
     try:
         return _serve(make_runtime, run_dir, config_path, address, port, worker, scheduler,
-                      socket_mode)
+                      socket_mode, sandbox)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def _serve(make_runtime: MakeRuntime, run_dir: Path, config_path: str, host: str, port: int,
-           worker: bool, scheduler: bool, socket_mode: bool) -> int:
+           worker: bool, scheduler: bool, socket_mode: bool,
+           sandbox: SandboxLaunch | None = None) -> int:
     metrics_dir = run_dir / "metrics"
     metrics_dir.mkdir()
+    if sandbox is not None:  # its secrets, fake Slack and database, before the app is built
+        sandbox.prepare(run_dir, host, port)
     heartbeat = run_dir / "worker.alive"
     wakeup: Wakeup = UdpWakeup() if worker else Wakeup()
     try:
@@ -94,11 +101,15 @@ def _serve(make_runtime: MakeRuntime, run_dir: Path, config_path: str, host: str
         os.environ[WEB_SETTINGS_ENV] = json.dumps({
             "config": str(run_dir / "app.yaml"), "metrics_dir": str(metrics_dir),
             "wakeup_port": wakeup.port if isinstance(wakeup, UdpWakeup) else None,
-            "heartbeat": str(heartbeat) if worker else None, "supervisor": os.getpid()})
+            "heartbeat": str(heartbeat) if worker else None, "supervisor": os.getpid(),
+            "sandbox": sandbox.web_settings() if sandbox is not None else None})
         log.info("chatops listening on http://%s:%s (worker %s, scheduler %s, database %s)",
                  host, port, "on" if worker else "off", "on" if scheduler else "off",
                  rt.engine.url.render_as_string(hide_password=True))
-        web_server(host, port).serve(target_loader=web_app, wrap_loader=False)
+        if sandbox is not None:
+            sandbox.started()
+        web_server(host, port, log_formatter=sandbox.log_formatter if sandbox else None).serve(
+            target_loader=web_app, wrap_loader=False)
     finally:
         rt.close()
     return 0
@@ -126,7 +137,8 @@ def _listen_address(host: str, port: int) -> tuple[str, str | None]:
     return str(sockaddr[0]), None
 
 
-def web_server(host: str, port: int, target: str = "chatops.serve:web_app") -> Any:
+def web_server(host: str, port: int, target: str = "chatops.serve:web_app",
+               log_formatter: dict[str, str] | None = None) -> Any:
     """granian, set up to run one web process of `target` (bench/slash_ack.py serves a bare
     Bolt app with it too, to compare like with like)."""
     from granian.constants import HTTPModes, Interfaces
@@ -143,7 +155,8 @@ def web_server(host: str, port: int, target: str = "chatops.serve:web_app") -> A
         websockets=False, respawn_failed_workers=True, workers_kill_timeout=15,
         log_access=False,
         log_dictconfig={
-            "formatters": {"generic": {"()": "logging.Formatter", "fmt": LOG_FORMAT}},
+            "formatters": {"generic": log_formatter or {"()": "logging.Formatter",
+                                                        "fmt": LOG_FORMAT}},
             "handlers": {"console": {"formatter": "generic", "class": "logging.StreamHandler",
                                      "stream": "ext://sys.stderr"}},
             "loggers": {"_granian": {"handlers": ["console"], "level": "INFO",
@@ -173,7 +186,7 @@ def _start_socket_mode(rt: Runtime) -> None:
 
 
 # -- the web process -----------------------------------------------------------------------
-def web_app() -> BufferedFront:
+def web_app() -> Any:
     """Builds the app inside the web process (granian calls this once at its start)."""
     configure_logging()
     settings = json.loads(os.environ[WEB_SETTINGS_ENV])
@@ -183,8 +196,21 @@ def web_app() -> BufferedFront:
                        wakeup=UdpWakeupSender(port) if port else Wakeup())
     app = create_app(rt, build_bolt(rt), worker_alive=_heartbeat_reader(settings["heartbeat"]))
     _exit_with_supervisor(settings["supervisor"])
-    return BufferedFront(app, native_routes(rt), FrontLimits(
+    front = BufferedFront(app, native_routes(rt), FrontLimits(
         max_body=app.config["MAX_CONTENT_LENGTH"], body_seconds=BODY_SECONDS), WEB_THREADS)
+    if settings.get("sandbox"):
+        return _sandboxed(front, settings["sandbox"], rt)
+    return front
+
+
+def _sandboxed(front: BufferedFront, settings: dict[str, Any], rt: Runtime) -> Any:
+    """`--sandbox`: the sandbox's page and fake Slack answer /sandbox/…, the app the rest."""
+    from chatops.app import jobs_now
+    from chatops.sandbox.front import sandbox_front
+    from chatops.sandbox.launch import mark_logs
+
+    mark_logs()
+    return sandbox_front(front, settings, rt.env, jobs_now(rt))
 
 
 def _heartbeat_reader(path: str | None) -> Callable[[], bool | None]:

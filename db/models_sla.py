@@ -30,6 +30,8 @@ class SlaClock(Base):
     paused_work_us: Mapped[int] = mapped_column(BigInteger, default=0)  # finished pauses
     paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Working time used when it was met (None while not met): met on time when <= budget_us.
+    met_work_us: Mapped[int | None] = mapped_column(BigInteger)
     # Finished pauses as wall-clock spans (JSON [[start_us, end_us], ...], epoch microseconds):
     # re-measured when a priority change moves the target to another calendar.
     pauses: Mapped[str] = mapped_column(Text, default="[]")
@@ -38,7 +40,10 @@ class SlaClock(Base):
     mark_floor: Mapped[int | None] = mapped_column(Integer)
     next_mark_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    __table_args__ = (Index("ix_sla_clocks_next_mark_at", "next_mark_at"),)
+    __table_args__ = (Index("ix_sla_clocks_next_mark_at", "next_mark_at"),
+                      # The weekly review's targets met in a week, read from the index alone.
+                      Index("ix_sla_clocks_met_at", "met_at", "target", "met_work_us", "budget_us",
+                            "ticket_id"))
 
 
 class SlaNudge(Base):
@@ -54,4 +59,5 @@ class SlaNudge(Base):
     sent: Mapped[bool] = mapped_column(Boolean)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    __table_args__ = (UniqueConstraint("ticket_id", "target", "mark", name="uq_sla_nudges_once"),)
+    __table_args__ = (UniqueConstraint("ticket_id", "target", "mark", name="uq_sla_nudges_once"),
+                      Index("ix_sla_nudges_mark_recorded", "mark", "recorded_at"))

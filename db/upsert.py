@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db.models import ReceivedEvent, SlackThread
+from db.models_review import StreamThread
 
 _TABLE = ReceivedEvent.__table__
 # Built once: constructing statements per request is a measurable share of ingest time.
@@ -33,11 +35,13 @@ def record_event_once(session: Session, event_id: str, type_: str, ticket_id: st
     return result.first() is not None
 
 
-_THREADS = SlackThread.__table__
-_REMEMBER_THREAD = {
-    "postgresql": postgresql.insert(_THREADS).on_conflict_do_nothing(index_elements=["ticket_id"]),
-    "sqlite": sqlite.insert(_THREADS).on_conflict_do_nothing(index_elements=["ticket_id"]),
-}
+def _insert_if_absent(table: Table, key: str) -> dict[str, Insert]:
+    """Per dialect: insert a row unless its `key` is there already (then nothing)."""
+    return {"postgresql": postgresql.insert(table).on_conflict_do_nothing(index_elements=[key]),
+            "sqlite": sqlite.insert(table).on_conflict_do_nothing(index_elements=[key])}
+
+
+_REMEMBER_THREAD = _insert_if_absent(SlackThread.__table__, "ticket_id")
 
 
 def remember_thread(session: Session, ticket_id: str, channel: str, ts: str,
@@ -46,3 +50,14 @@ def remember_thread(session: Session, ticket_id: str, channel: str, ts: str,
     connection = session.connection()
     connection.execute(_REMEMBER_THREAD[connection.dialect.name],
                        dict(ticket_id=ticket_id, channel=channel, ts=ts, posted_at=posted_at))
+
+
+_REMEMBER_STREAM_THREAD = _insert_if_absent(StreamThread.__table__, "stream")
+
+
+def remember_stream_thread(session: Session, stream: str, channel: str, ts: str,
+                           posted_at: datetime) -> None:
+    """Where an outbox stream's thread parent lives; the first one recorded stays."""
+    connection = session.connection()
+    connection.execute(_REMEMBER_STREAM_THREAD[connection.dialect.name],
+                       dict(stream=stream, channel=channel, ts=ts, posted_at=posted_at))

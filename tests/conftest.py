@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from slack_bolt import App as BoltApp
 from sqlalchemy import Engine, text
 
-from chatops.app import Runtime, build_runtime, create_app
+from chatops.app import Runtime, build_bolt, build_runtime, create_app
 from chatops.clock import Clock
 from chatops.config import AppConfig, validate_config_data
 from chatops.environment import Environment
@@ -80,13 +83,42 @@ def fake_slack() -> Iterator[FakeSlack]:
     fake.stop()
 
 
-class Harness:
-    """The app under test: signed requests in, the fake Slack's record out."""
+class LazyWork(ThreadPoolExecutor):
+    """Bolt's executor for lazy listeners (the work after an ack), which a test can wait for:
+    the ack still comes first, on another thread, exactly as in production."""
 
-    def __init__(self, rt: Runtime, fake: FakeSlack) -> None:
+    def __init__(self) -> None:
+        super().__init__(max_workers=4, thread_name_prefix="lazy-listener")
+        self._busy = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        with self._idle:
+            self._busy += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _: Any) -> None:
+        with self._idle:
+            self._busy -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 10) -> None:
+        with self._idle:
+            assert self._idle.wait_for(lambda: self._busy == 0, timeout), "lazy work still running"
+
+
+class Harness:
+    """The app under test: signed requests in, the fake Slack's record out. A Slack request
+    returns once the work its listener left for after the ack is done."""
+
+    def __init__(self, rt: Runtime, fake: FakeSlack, bolt: BoltApp | None = None) -> None:
         self.rt = rt
         self.fake = fake
-        self.flask = create_app(rt)
+        self.lazy = LazyWork()
+        rt.stops.append(lambda: self.lazy.shutdown(wait=True))
+        self.flask = create_app(rt, bolt or build_bolt(rt, self.lazy))
         self.client = self.flask.test_client()
 
     def post_event(self, body: dict[str, Any] | bytes, **sign: Any) -> Any:
@@ -96,9 +128,11 @@ class Harness:
 
     def slack(self, body: bytes, content_type: str = "application/x-www-form-urlencoded",
               **sign: Any) -> Any:
-        return self.client.post("/slack/events", data=body,
-                                headers=signing.slack_headers(body, content_type=content_type,
-                                                              **sign))
+        response = self.client.post("/slack/events", data=body,
+                                    headers=signing.slack_headers(body, content_type=content_type,
+                                                                  **sign))
+        self.lazy.wait_idle()
+        return response
 
     def deliver(self, max_seconds: float = 10) -> int:
         return self.rt.worker.drain(max_seconds)
@@ -164,6 +198,25 @@ def assert_every_message_valid(fake: FakeSlack) -> None:
 @pytest.fixture
 def app(make_harness: Any) -> Harness:
     return make_harness()
+
+
+UNREACHABLE = {"sqlite": "sqlite:///{tmp}/gone/chatops.db",  # its folder does not exist
+               "postgresql": "postgresql+psycopg://chatops@127.0.0.1:1/gone"}  # nobody listens
+
+
+@pytest.fixture(params=sorted(UNREACHABLE))
+def database_gone(request: pytest.FixtureRequest, tmp_path: Path,
+                  fake_slack: FakeSlack) -> Iterator[Harness]:
+    """The app, its database unreachable (on either kind of database, whichever the suite
+    runs on)."""
+    env = Environment(slack_bot_token=signing.BOT_TOKEN,
+                      slack_signing_secret=signing.SLACK_SIGNING_SECRET,
+                      slack_api_url=fake_slack.url,
+                      database_url=UNREACHABLE[request.param].format(tmp=tmp_path),
+                      webhook_secret=signing.WEBHOOK_SECRET)
+    rt = build_runtime(make_config(), env)
+    yield Harness(rt, fake_slack)
+    rt.close()
 
 
 def unique() -> str:

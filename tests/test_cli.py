@@ -1,11 +1,13 @@
 """The command line (CONTRACT §1) as an operator meets it."""
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +53,7 @@ def test_manifest_names_command_scopes_shortcut_and_urls() -> None:
     assert command["url"] == "https://chatops.example.com/slack/events"
     assert manifest["settings"]["interactivity"]["request_url"] == command["url"]
     assert manifest["features"]["shortcuts"][0]["callback_id"] == "qa_review"
-    assert {"chat:write", "commands", "users:read.email"} <= set(
+    assert {"chat:write", "commands", "users:read.email", "files:write"} <= set(
         manifest["oauth_config"]["scopes"]["bot"])
     socket = yaml.safe_load(chatops("manifest", "--socket-mode", "--config",
                                     str(ROOT / "app.yaml"), cwd=ROOT).stdout)
@@ -70,3 +72,81 @@ def test_processes_other_than_serve_refuse_a_schema_that_is_behind(tmp_path: Pat
                       str(ROOT / "app.yaml"), cwd=tmp_path, env=env)
     assert drained.returncode == 0, drained.stderr
     assert "outbox: empty" in drained.stdout
+
+
+# --- bad input at the command line, as a new user makes it ------------------------------
+def _one_line_refusal(result: subprocess.CompletedProcess[str], code: int) -> str:
+    """The refusal's own line (argparse prints its usage above it)."""
+    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines()
+             if line and not line.startswith(("usage:", " "))]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_socket_mode_without_its_token_is_refused_before_anything_starts(tmp_path: Path) -> None:
+    database = tmp_path / "chatops.db"
+    env = {"DATABASE_URL": f"sqlite:///{database}", "SLACK_BOT_TOKEN": "xoxb-1",
+           "SLACK_APP_TOKEN": ""}
+    line = _one_line_refusal(chatops("serve", "--socket-mode", "--config", str(ROOT / "app.yaml"),
+                                     cwd=tmp_path, env=env), 1)
+    assert "SLACK_APP_TOKEN" in line
+    assert not database.exists()  # nothing started: not even the database was opened
+    line = _one_line_refusal(chatops("serve", "--socket-mode", "--config", str(ROOT / "app.yaml"),
+                                     cwd=tmp_path, env={**env, "SLACK_APP_TOKEN": "xoxb-2"}), 1)
+    assert "xapp-" in line and "xoxb-2" not in line
+    assert not database.exists()
+
+
+@pytest.mark.parametrize("args", [[], ["--url", "chatops.example.com"],
+                                  ["--url", "http://chatops.example.com"],
+                                  ["--url", "https://"], ["--url", "https://a.example:99999"],
+                                  ["--url", "https://a.example/?x=1"]])
+def test_manifest_needs_an_https_url(args: list[str]) -> None:
+    result = chatops("manifest", *args, "--config", str(ROOT / "app.yaml"), cwd=ROOT)
+    line = _one_line_refusal(result, 2)
+    assert line.startswith("chatops manifest: error:") and "https://" in line
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("args", [["--port", "70000"], ["--port", "0"], ["--port", "http"]])
+def test_a_port_that_is_not_one_is_refused(args: list[str], tmp_path: Path) -> None:
+    line = _one_line_refusal(chatops("serve", *args, cwd=tmp_path), 2)
+    assert "--port" in line and "1-65535" in line
+
+
+@pytest.mark.parametrize("url", ["sqlite:///{tmp}/no/such/folder/chatops.db", "not a url",
+                                 "postgresql+psycopg://chatops:hunter2@127.0.0.1:1/gone"])
+def test_a_database_it_cannot_use_is_one_line(url: str, tmp_path: Path) -> None:
+    for command in (["db", "upgrade"], ["jobs", "run", "deliver", "--config",
+                                        str(ROOT / "app.yaml")]):
+        line = _one_line_refusal(chatops(*command, cwd=tmp_path,
+                                         env={"DATABASE_URL": url.format(tmp=tmp_path)}), 1)
+        assert "DATABASE_URL" in line and "hunter2" not in line
+
+
+def test_every_option_of_every_command_says_what_it_does_and_its_default() -> None:
+    from chatops.cli import parser
+
+    def commands(p: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+        subs = [a for a in p._actions if isinstance(a, argparse._SubParsersAction)]
+        found = [p]
+        for sub in subs:
+            for child in sub.choices.values():
+                found += commands(child)
+        return found
+
+    for command in commands(parser()):
+        options = command.format_help().split("options:\n", 1)[1]
+        entries = {entry.split()[0]: " ".join(entry.split())
+                   for entry in ("\n" + options).split("\n  -")[1:]}
+        for action in command._actions:
+            if isinstance(action, argparse._HelpAction | argparse._SubParsersAction):
+                continue
+            assert action.help, (command.prog, action.dest)
+            if action.option_strings:
+                shown = entries[action.option_strings[-1][1:]]  # "--port" is "-port" there
+                assert "default" in shown or "required" in shown, (command.prog, shown)
+    serve_help = chatops("serve", "--help", cwd=ROOT).stdout
+    assert "(default: 3000)" in serve_help and "(default: 127.0.0.1)" in serve_help

@@ -348,3 +348,29 @@ def test_calendars_refuse_exactly_what_config_refuses(text: str) -> None:
         validate_config_data(with_("calendars", {"office": {"hours": {"mon": text}}}))
     with pytest.raises(ValueError):
         BusinessCalendar("UTC", {"mon": text})
+
+
+def test_a_syntax_error_points_where_the_construct_started_too(tmp_path: Path) -> None:
+    errors = yaml_errors(tmp_path, """\
+        timezone: UTC
+        admins: [U0ADMIN1,
+          U0ADMIN2
+        teams:
+          - {name: support, channel: C0SUPPORT}
+        """)
+    assert len(errors) == 1
+    assert "YAML syntax error at line 4, column " in errors[0]
+    assert "flow sequence that started at line 2, column 9" in errors[0]
+
+
+def test_an_unquoted_colour_in_a_flow_mapping_says_to_quote_it(tmp_path: Path) -> None:
+    errors = yaml_errors(tmp_path, """\
+        sla:
+          nudges:
+            - {remaining: 50%, colour: #2EB67D}
+            - {remaining: 0, colour: "#8B0000"}
+        teams: [{name: support, channel: C0SUPPORT}]
+        """)
+    assert "YAML syntax error at line 4" in errors[0]
+    assert errors[1].endswith('line 3: an unquoted #2EB67D starts a YAML comment, and the rest of '
+                              'the line with it: quote it, "#2EB67D"')

@@ -5,6 +5,7 @@ changes the settings in one transaction, and says what happened.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,13 +29,14 @@ from chatops.admin.command_line import (
     parse,
     verb_of,
 )
-from chatops.admin.review import ReviewTrigger, review_not_available
+from chatops.admin.review import ReviewTrigger
 from chatops.clock import Clock
 from chatops.config import AppConfig
 from chatops.team_settings import LEADS, VISIBILITY, effective
 from db.session import read_only
 
 Message = dict[str, Any]
+log = logging.getLogger("chatops.admin")
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def metric_verb(text: str | None) -> str:
 
 class SlashCommands:
     def __init__(self, sessions: sessionmaker[Session], config: AppConfig, clock: Clock,
-                 review: ReviewTrigger = review_not_available) -> None:
+                 review: ReviewTrigger) -> None:
         self.sessions = sessions
         self.config = config
         self.clock = clock
@@ -103,8 +105,12 @@ class SlashCommands:
             team = resolve_team(self.config, team_name)
         except Refused as exc:
             return self._warning(verb, exc.reason)
-        outcome = self.review(team.name, actor)
-        return Answer(verb, admin_blocks.notice(answers.review_text(outcome)), sent=outcome.posted)
+        try:
+            outcome = self.review(team.name, actor)
+        except Exception:  # all or nothing: nothing was written; the user is told, not a 500
+            log.exception("weekly review of %s asked by %s failed", team.name, actor)
+            return self._warning(verb, answers.ReviewFailed(team.name))
+        return Answer(verb, admin_blocks.notice(answers.review_text(outcome)), sent=True)
 
     def _change(self, verb: str, change: Callable[[Session], answers.Change]) -> Answer:
         for _ in range(3):

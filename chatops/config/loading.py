@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import types
 import typing
 from collections.abc import Iterator
@@ -134,6 +135,31 @@ def _validate(data: Any, node: yaml.Node | None) -> AppConfig:
     raise ConfigError(_format(items, node))
 
 
+# An unquoted "#RRGGBB" after `key:`, `[`, `{`, `,` or `- `: YAML reads a comment from there on.
+_UNQUOTED_COLOUR = re.compile(r"(?:[:\[{,]|^\s*-)\s*(#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3}))\b")
+
+
+def _syntax_error(where: Path, text: str, exc: yaml.YAMLError) -> list[str]:
+    """Where YAML found the error, where the construct it was in started (an unclosed `[`
+    is found lines later), and, for an unquoted `#colour` before it, to quote it."""
+    mark = getattr(exc, "problem_mark", None)
+    at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    message = f"{where}: YAML syntax error{at}: {problem}"
+    context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and start is not None and (mark is None or (start.line, start.column) != (
+            mark.line, mark.column)):
+        message += f" ({context} that started at line {start.line + 1}, column {start.column + 1})"
+    last = mark.line if mark else len(text.splitlines())
+    for number, line in reversed(list(enumerate(text.splitlines()[:last + 1], start=1))):
+        found = _UNQUOTED_COLOUR.search(line)
+        if found:
+            colour = found.group(1)
+            return [message, f"{where}: line {number}: an unquoted {colour} starts a YAML "
+                             f'comment, and the rest of the line with it: quote it, "{colour}"']
+    return [message]
+
+
 def validate_config_data(data: dict[str, Any]) -> AppConfig:
     """Validate already parsed app.yaml data; raises ConfigError listing every problem."""
     return _validate(data, None)
@@ -153,10 +179,7 @@ def load_config(path: str | os.PathLike[str]) -> AppConfig:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError([f"{where}: YAML syntax error{at}: {problem}"]) from None
+        raise ConfigError(_syntax_error(where, text, exc)) from None
     finally:
         loader.dispose()
     if data is None:

@@ -11,6 +11,7 @@ senders see it.
 """
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,14 +28,17 @@ UPDATE = "chat.update"
 TEAMS = "teams.post"
 EPHEMERAL = "chat.postEphemeral"
 DEFER = "defer"  # the method of a deferred row; its target names the handler
+FILE_UPLOAD = "files.upload_v2"  # a file into a stream's thread: Slack's three-call upload
 INTERNAL = "internal"  # the transport of deferred rows: the worker handles them itself
 
 # What a row is to its ticket's thread or its reader: `parent` posts the ticket's parent
 # message (its ts is remembered), `reply` posts in its thread, `parent_update` rewrites it.
 # `dm_rewrite` rewrites the DM sent earlier under the same `ref` to the same recipient;
-# `ephemeral` shows a message to one user in one channel.
+# `ephemeral` shows a message to one user in one channel. A thread not keyed by a ticket is
+# keyed by its stream: `thread_parent` posts the message whose ts is remembered for the
+# stream, `thread_reply` and `thread_file` go into its thread.
 Role = Literal["parent", "reply", "parent_update", "dm", "dm_update", "teams", "deferred",
-               "dm_rewrite", "ephemeral"]
+               "dm_rewrite", "ephemeral", "thread_parent", "thread_reply", "thread_file"]
 
 _TABLE = OutboxMessage.__table__
 _INSERT = insert(_TABLE)  # built once: this runs for every accepted event
@@ -77,11 +81,12 @@ class Job:
     attempts: int
     created_at: datetime | None = None
     ref: str | None = None
+    stream: str = ""
 
     @classmethod
     def of(cls, row: OutboxMessage | Row[Any]) -> Job:
         return cls(row.id, row.transport, row.method, row.target, row.role, row.ticket_id,
-                   row.payload, row.attempts, row.created_at, row.ref)
+                   row.payload, row.attempts, row.created_at, row.ref, row.stream)
 
 
 def ticket_stream(ticket_id: str) -> str:
@@ -102,10 +107,12 @@ def parent_update(ticket_id: str, channel: str, payload: dict[str, Any]) -> Mess
                    ticket_id)
 
 
-def direct_message(to: Recipient, payload: dict[str, Any], ref: str | None = None) -> Message:
+def direct_message(to: Recipient, payload: dict[str, Any], ref: str | None = None,
+                   stream: str | None = None) -> Message:
     """A DM; an email recipient is resolved to a Slack user at delivery. With a `ref`, it can
-    be rewritten later (`rewrite_dms`)."""
-    return Message(f"dm:{to}", "slack", POST, str(to), payload, "dm", ref=ref)
+    be rewritten later (`rewrite_dms`). In the recipient's own stream unless `stream` puts it
+    in line behind other rows (a weekly review's)."""
+    return Message(stream or f"dm:{to}", "slack", POST, str(to), payload, "dm", ref=ref)
 
 
 def direct_message_update(to: Recipient, channel: str, ts: str, payload: dict[str, Any]) -> Message:
@@ -131,6 +138,24 @@ def ephemeral(channel: str, user: str, payload: dict[str, Any]) -> Message:
     kept = {k: v for k, v in payload.items() if k not in ("unfurl_links", "unfurl_media")}
     return Message(f"ephemeral:{user}", "slack", EPHEMERAL, channel, {**kept, "user": user},
                    "ephemeral")
+
+
+def thread_parent(stream: str, channel: str, payload: dict[str, Any]) -> Message:
+    """A channel message that starts `stream`'s thread (its ts is remembered for the stream)."""
+    return Message(stream, "slack", POST, channel, payload, "thread_parent")
+
+
+def stream_reply(stream: str, channel: str, payload: dict[str, Any]) -> Message:
+    """A reply in the thread that `stream`'s `thread_parent` started."""
+    return Message(stream, "slack", POST, channel, payload, "thread_reply")
+
+
+def stream_file(stream: str, channel: str, content: bytes, filename: str, title: str,
+                alt_text: str) -> Message:
+    """A file uploaded into the thread that `stream`'s `thread_parent` started."""
+    payload = {"filename": filename, "title": title, "alt_txt": alt_text,
+               "content_b64": base64.b64encode(content).decode("ascii")}
+    return Message(stream, "slack", FILE_UPLOAD, channel, payload, "thread_file")
 
 
 def teams_card(team: str, cards: dict[str, Any]) -> Message:

@@ -1,6 +1,7 @@
 """Makes one outbox row's Slack call and says how it went. Nothing here decides retries."""
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from typing import Any
@@ -13,9 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from blocks.text import name_tokens, resolve_user_tokens, user_tokens
 from chatops.delivery.directory import LookupFailed, UserDirectory
 from chatops.delivery.errors import Outcome, classify_slack_error, transient
-from chatops.delivery.outbox import Job
+from chatops.delivery.outbox import FILE_UPLOAD, Job
 from chatops.delivery.people import PeopleDirectory, without_sources
 from db.models import OutboxMessage, SlackThread
+from db.models_review import StreamThread
 from db.session import read_only
 from domain.recipients import Recipient, agent_key
 
@@ -44,6 +46,8 @@ class SlackSender:
         self.people = people or without_sources(sessions)  # helpdesk ids → names, emails
 
     def send(self, job: Job) -> Outcome:
+        if job.role in ("thread_reply", "thread_file"):
+            return self._into_stream_thread(job)
         body = job.payload
         target = job.target
         to = Recipient.parse(target) if job.role == "dm" else None
@@ -113,6 +117,29 @@ class SlackSender:
         with self.sessions() as session:
             row = read_only(session).execute(_DELIVERED_DM, {"ref": ref, "target": target}).first()
         return row if row is not None and row.result_channel and row.result_ts else None
+
+    def _into_stream_thread(self, job: Job) -> Outcome:
+        """A reply or a file in the thread its stream's parent started (no user tokens here:
+        these rows name nobody by email)."""
+        with self.sessions() as session:
+            thread = read_only(session).get(StreamThread, job.stream)
+        if thread is None:
+            return Outcome("permanent", f"the parent message of {job.stream} was never posted")
+        args: dict[str, Any] = json.loads(job.payload)
+        if job.method != FILE_UPLOAD:
+            return self._call(job, dict(args, channel=thread.channel, thread_ts=thread.ts))
+        try:
+            # slack_sdk's files_upload_v2 is Slack's current flow: files.getUploadURLExternal,
+            # the bytes POSTed to the URL it returns, files.completeUploadExternal into the thread.
+            self.client.files_upload_v2(
+                content=base64.b64decode(args["content_b64"]), filename=args["filename"],
+                title=args["title"], alt_txt=args.get("alt_txt"), channel=thread.channel,
+                thread_ts=thread.ts)
+        except SlackApiError as exc:
+            return classify_slack_error(exc, job.attempts)
+        except Exception as exc:  # the upload URL refused or dropped the bytes, a timeout …
+            return transient(f"{job.method}: {exc!r}", job.attempts)
+        return Outcome("ok", channel=thread.channel)
 
     def _call(self, job: Job, args: dict[str, Any]) -> Outcome:
         try:

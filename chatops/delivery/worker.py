@@ -23,7 +23,7 @@ from chatops.delivery.wakeup import Wakeup
 from chatops.metrics import Metrics
 from db.models import OutboxMessage
 from db.session import read_only
-from db.upsert import remember_thread
+from db.upsert import remember_stream_thread, remember_thread
 
 log = logging.getLogger("chatops.delivery")
 
@@ -182,6 +182,9 @@ class DeliveryWorker:
             if outcome.kind == "ok" and job.role == "parent" and job.ticket_id and outcome.ts:
                 remember_thread(session, job.ticket_id, outcome.channel or job.target,
                                 outcome.ts, now)
+            elif outcome.kind == "ok" and job.role == "thread_parent" and outcome.ts:
+                remember_stream_thread(session, job.stream, outcome.channel or job.target,
+                                       outcome.ts, now)
             if job.transport == "slack" and job.method == POST:
                 wait = outcome.delay if outcome.kind == "ratelimited" else 0.0
                 pace = self.pace if outcome.kind == "ok" else timedelta(0)

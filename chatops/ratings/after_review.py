@@ -1,49 +1,64 @@
 """`after_review` teams: the agent's own ratings, kept back until the weekly review has posted.
 
-`release_after_review` is for the weekly review (still to be built: nothing calls it yet) to
-call once it has posted a team's review; each agent then gets one private DM with their
-ratings, and each rating is marked `delivered_to_agent_at`.
+The weekly review reads what is kept (`kept_for_review`), puts each agent's ratings in that
+agent's DM of their week, and releases them in its own transaction (`release`): each rating
+is marked `delivered_to_agent_at` once, with a notice row per agent (unique, so a rating
+never reaches an agent twice, even from two reviews at once). Ratings whose agent is unknown
+are marked too: there is nobody to tell.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from blocks import ratings as rating_blocks
-from chatops.config import AppConfig
-from chatops.ratings.mailbox import RatingMailbox
+from blocks.ratings import RatingView
 from chatops.ratings.views import rating_view
 from db.models import Ticket
 from db.models_people import Rating, RatingNotice
+from domain.recipients import Recipient
+
+_RATINGS = Rating.__table__
 
 
-def waiting_for_review(session: Session, team: str) -> list[Rating]:
-    """Ratings of `team` kept for their agents until the weekly review, oldest first."""
-    return list(session.scalars(
-        select(Rating).where(Rating.team == team, Rating.agent_visibility == "after_review",
-                             Rating.delivered_to_agent_at.is_(None))
-        .order_by(Rating.received_at, Rating.id)))
+class AlreadyReleased(RuntimeError):
+    """Another review released some of these ratings first: the caller starts again."""
 
 
-def release_after_review(session: Session, config: AppConfig, team: str,
-                         now: datetime) -> int:
-    """DM each agent of `team` their waiting ratings; returns how many DMs were queued.
+@dataclass(frozen=True)
+class Kept:
+    """A kept rating, as its agent will see it; `agent` None when nobody can be told."""
 
-    Ratings whose agent is unknown are marked delivered too: there is nobody to tell."""
-    found = config.team_for(team)
-    by_agent: dict[str, list[Rating]] = defaultdict(list)
-    for rating in waiting_for_review(session, team):
-        rating.delivered_to_agent_at = now
-        if rating.agent_target:
-            by_agent[rating.agent_target].append(rating)
-    for target, ratings in by_agent.items():
-        cards = [rating_view(r, session.get(Ticket, r.ticket_id), found.agents) for r in ratings]
-        RatingMailbox(session, leads=(), agent=target).to_agent(
-            rating_blocks.after_review_dm(cards))
-        session.add_all(RatingNotice(rating_pk=r.id, role="agent", recipient=target,
-                                     queued_at=now) for r in ratings)
+    rating_pk: int
+    agent: Recipient | None
+    card: RatingView
+
+
+def kept_for_review(session: Session, team: str, received_before: datetime,
+                    agents: Mapping[str, str]) -> list[Kept]:
+    """The team's ratings kept for their agents until the review, oldest first."""
+    rows = session.execute(
+        select(Rating, Ticket).outerjoin(Ticket, Ticket.id == Rating.ticket_id)
+        .where(Rating.team == team, Rating.agent_visibility == "after_review",
+               Rating.delivered_to_agent_at.is_(None), Rating.received_at < received_before)
+        .order_by(Rating.received_at, Rating.id)).all()
+    return [Kept(rating.id, Recipient.of_agent(rating.agent_email, agents),
+                 rating_view(rating, ticket, dict(agents))) for rating, ticket in rows]
+
+
+def release(session: Session, kept: list[Kept], now: datetime) -> None:
+    """Mark `kept` delivered, in the caller's transaction (the one that queues the DMs)."""
+    if not kept:
+        return
+    ids = [k.rating_pk for k in kept]
+    marked = session.connection().execute(
+        update(_RATINGS).where(_RATINGS.c.id.in_(ids), _RATINGS.c.delivered_to_agent_at.is_(None))
+        .values(delivered_to_agent_at=now))
+    if marked.rowcount != len(ids):
+        raise AlreadyReleased(f"{len(ids) - marked.rowcount} rating(s) were released meanwhile")
+    session.add_all(RatingNotice(rating_pk=k.rating_pk, role="agent", recipient=str(k.agent),
+                                 queued_at=now) for k in kept if k.agent is not None)
     session.flush()
-    return len(by_agent)

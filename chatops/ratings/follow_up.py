@@ -47,10 +47,10 @@ class FollowUps:
 
     def press(self, rating_key: str | None, user: str, channel: str | None,
               ts: str | None) -> FollowUpResult:
-        try:
-            key = int(rating_key or "")
-        except ValueError:
-            return FollowUpResult("unknown")
+        if not isinstance(rating_key, str) or not (
+                rating_key.isascii() and rating_key.isdigit() and len(rating_key) <= 18):
+            return FollowUpResult("unknown")  # names no rating: not one of our row ids
+        key = int(rating_key)
         for _ in range(3):
             try:
                 with self.sessions.begin() as session:

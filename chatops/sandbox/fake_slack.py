@@ -4,6 +4,8 @@ Point the app at it with ``SLACK_API_URL=fake.url`` (``http://127.0.0.1:PORT/api
 appends the method name). Teams webhooks live under ``/teams/workflows/<name>`` and
 ``/teams/legacy/<name>``; see `chatops.sandbox.fake_teams` for their semantics and for how the
 app tells legacy MessageCard URLs (``webhook.office.com`` or ``/teams/legacy/``) from Workflows ones.
+File uploads (``files.getUploadURLExternal``, the upload URL ``/upload/v1/<file_id>``,
+``files.completeUploadExternal``) are `chatops.sandbox.fake_files`; `uploads` shows them.
 
 Every request is recorded in `FakeSlack.calls`; faults can be injected with `fail_next`,
 `fail_teams` and `set_down`. Run standalone with ``python -m chatops.sandbox.fake_slack``.
@@ -21,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from chatops.sandbox.fake_calls import Call, parse_args
+from chatops.sandbox.fake_files import FileUploads
 from chatops.sandbox.fake_http import FakeHandler, FakeServer, Reply, json_reply
 from chatops.sandbox.fake_state import SlackState, dm_channel_id
 from chatops.sandbox.fake_teams import TeamsEndpoints
@@ -49,6 +52,8 @@ class FakeSlack:
         self.host, self.port = host, port
         self.on_call: Callable[[Call], None] | None = None  # called after each recorded call
         self._state = SlackState(users, channels)
+        self._files = FileUploads(self._state, lambda: self.base)  # files.* and /upload/v1/
+        self._state.handlers.update(self._files.handlers())
         self._teams = TeamsEndpoints()
         self._lock = threading.RLock()
         self._server: FakeServer | None = None
@@ -147,6 +152,12 @@ class FakeSlack:
         with self._lock:
             return self._teams.posts(name)
 
+    def uploads(self) -> list[dict[str, Any]]:
+        """Files announced by files.getUploadURLExternal, in order: `content` holds the bytes
+        POSTed to the upload URL (None before), `channel` / `thread_ts` where they were shared."""
+        with self._lock:
+            return [dict(f) for f in self._files.files.values()]
+
     def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
         """Poll ``predicate`` until it is true (returns True) or ``timeout`` passes (False)."""
         deadline = time.monotonic() + timeout
@@ -161,6 +172,7 @@ class FakeSlack:
         """Clear calls, messages, views, Teams posts, pending faults and rate-limit state."""
         with self._lock:
             self._state.reset()
+            self._files.reset()
             self._teams.reset()
             self._calls: list[Call] = []
             self._faults: list[_Fault] = []
@@ -208,6 +220,11 @@ class FakeSlack:
                     reply = json_reply({"ok": False, "error": "invalid_json"})
                 else:
                     reply = self._slack(method, args, headers, at)
+        elif len(parts) == 3 and parts[:2] == ["upload", "v1"]:
+            method, args = f"upload:{parts[2]}", {"length": len(body)}
+            with self._lock:
+                result = None if self._down else self._files.receive(parts[2], body)
+            reply = None if result is None else Reply(result[0], text=result[1])
         elif len(parts) == 3 and parts[0] == "teams":
             method = f"teams:{parts[2]}"
             try:

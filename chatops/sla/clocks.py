@@ -112,6 +112,7 @@ class StoredClock:
     paused_work_us: int = 0
     paused_since: datetime | None = None
     met_at: datetime | None = None
+    met_work_us: int | None = None
     pauses: str = "[]"
     due_at: datetime | None = None
     mark_floor: int | None = None
@@ -160,6 +161,7 @@ def sync_ticket(session: Session, rules: SlaRules, ticket: Ticket) -> bool:
         if stopped:
             row.pauses = _dump_spans(spans + stopped)
         _store(row, clock)
+        row.met_work_us = _met_work(row, clock, calendar, before)
         refresh_marks(row, clock, calendar, rules)
         after = row.values()
         if before is None:
@@ -175,6 +177,18 @@ def sync_ticket(session: Session, rules: SlaRules, ticket: Ticket) -> bool:
         session.connection().execute(insert(_TABLE), inserts)
     session.info.setdefault(_SEEN, {})[ticket.id] = rows
     return changed
+
+
+def _met_work(row: StoredClock, clock: t.TargetClock, calendar: BusinessCalendar,
+              before: dict[str, Any] | None) -> int | None:
+    """The working time a met target used (the weekly review's "met on time" and median
+    first response), measured once when it is met; None while it is not."""
+    if clock.met_at is None:
+        return None
+    if before is not None and before["met_work_us"] is not None and all(
+            before[k] == getattr(row, k) for k in ("met_at", "started_at", "calendar", "paused_work_us")):
+        return int(before["met_work_us"])
+    return _us(clock.budget - t.status(clock, calendar, clock.met_at).remaining)
 
 
 def refresh_marks(row: StoredClock, clock: t.TargetClock, calendar: BusinessCalendar,

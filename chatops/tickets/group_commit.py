@@ -14,10 +14,9 @@ import queue
 import threading
 from concurrent.futures import Future
 
-from sqlalchemy.exc import DBAPIError
-
 from chatops.tickets.ingest import Ingest, IngestResult
 from chatops.tickets.schema import HelpdeskEvent
+from db.faults import database_unavailable
 
 log = logging.getLogger("chatops.ingest")
 
@@ -112,7 +111,7 @@ class GroupCommit:
             try:
                 results = self.ingest.handle_many([event for event, _ in batch])
             except Exception as exc:  # stored nothing
-                if _database_unavailable(exc):  # one by one would only wait longer
+                if database_unavailable(exc):  # one by one would only wait longer
                     log.error("a batch of %d events was not stored: %s: %s", len(batch),
                               type(exc).__name__, exc)
                     for _, done in batch:
@@ -127,15 +126,5 @@ class GroupCommit:
         for event, done in batch:
             try:
                 done.set_result(self.ingest.handle(event))
-            except BaseException as exc:  # the request answers 500 with it
+            except BaseException as exc:  # the request answers it (handlers/webhook/answers.py)
                 done.set_exception(exc)
-
-
-def _database_unavailable(exc: Exception) -> bool:
-    """The database could not be written at all (write lock not had in time, connection
-    lost): every event of the batch would fail the same way."""
-    if isinstance(exc, TimeoutError):
-        return True
-    if isinstance(exc, DBAPIError):
-        return exc.connection_invalidated or "database is locked" in str(exc.orig)
-    return False

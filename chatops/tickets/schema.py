@@ -1,7 +1,6 @@
 """The helpdesk event (CONTRACT §4) as pydantic models, with errors named by JSON path."""
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -16,6 +15,7 @@ from pydantic import (
     model_validator,
 )
 
+from chatops.outside_input import Refused, load_json
 from domain.ratings import parse_score
 from domain.tickets import Priority, Status
 
@@ -39,17 +39,6 @@ def _id_text(value: object) -> object:
 
 
 Id = Annotated[str, BeforeValidator(_id_text), Field(min_length=1, max_length=200)]
-
-
-def _drop_nul(value: object) -> object:
-    """NUL characters carry no meaning in a ticket and PostgreSQL refuses them in text."""
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, dict):
-        return {k: _drop_nul(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_drop_nul(v) for v in value]
-    return value
 
 
 class _Model(BaseModel):
@@ -89,7 +78,7 @@ class EventTicket(_Model):
 class EventComment(_Model):
     id: Id
     author: EventPerson
-    author_role: str
+    author_role: str = Field(max_length=40)  # `agent` counts; the column holds 40
     public: bool
     body: str
 
@@ -141,7 +130,10 @@ LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 def _utc(v: datetime) -> datetime:
-    moment = v.replace(tzinfo=UTC) if v.tzinfo is None else v.astimezone(UTC)
+    try:
+        moment = v.replace(tzinfo=UTC) if v.tzinfo is None else v.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is in the year 10000
+        raise ValueError("must be between 1970 and 2200") from None
     if not EARLIEST <= moment < LATEST:  # deadlines computed from it must stay representable
         raise ValueError("must be between 1970 and 2200")
     return moment
@@ -173,14 +165,15 @@ def _path(loc: tuple[object, ...]) -> str:
 
 
 def load_object(raw: bytes) -> dict[str, Any]:
-    """A webhook body's JSON object (NUL characters dropped); EventRejected otherwise."""
+    """A webhook body's JSON object, read by chatops/outside_input.py's strict reader (its
+    text rule: a NUL or a lone surrogate becomes U+FFFD); EventRejected otherwise."""
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise EventRejected(f"body is not valid JSON: {exc}", None) from exc
+        data = load_json(raw)
+    except Refused as exc:
+        raise EventRejected(exc.error, exc.field) from None
     if not isinstance(data, dict):
         raise EventRejected("body must be a JSON object", None)
-    return _drop_nul(data)  # type: ignore[return-value]
+    return data
 
 
 def parse_event(raw: bytes) -> HelpdeskEvent:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from chatops.outside_input import unix_seconds
+
 MAX_SKEW_SECONDS = 300
 
 
@@ -19,12 +21,11 @@ def check(secret: str, timestamp: str | None, signature: str | None, body: bytes
         return "CHATOPS_WEBHOOK_SECRET is not configured"
     if not timestamp or not signature:
         return "missing X-Chatops-Timestamp or X-Chatops-Signature"
-    try:
-        ts = int(timestamp)
-    except ValueError:
-        return "timestamp is not an integer"
+    ts = unix_seconds(timestamp)
+    if ts is None:
+        return f"timestamp {timestamp[:20]!r} is not a whole number of seconds"
     if abs(now - ts) > MAX_SKEW_SECONDS:
         return f"timestamp is {int(now - ts)} s off (more than {MAX_SKEW_SECONDS} s)"
-    if not hmac.compare_digest(sign(secret, timestamp, body), signature):
+    if not signature.isascii() or not hmac.compare_digest(sign(secret, timestamp, body), signature):
         return "signature does not match"
     return None

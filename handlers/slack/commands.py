@@ -5,7 +5,6 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from chatops.admin.review import review_not_available
 from chatops.admin.slash import SlashCommands
 from chatops.runtime import Runtime
 from handlers.slack.middleware import admins_only_for_changes, count_slash_verbs
@@ -13,8 +12,7 @@ from handlers.slack.middleware import admins_only_for_changes, count_slash_verbs
 
 def register(app: App, rt: Runtime) -> None:
     config = rt.config
-    service = SlashCommands(rt.sessions, config, rt.clock,
-                            review=rt.weekly_review or review_not_available)
+    service = SlashCommands(rt.sessions, config, rt.clock, review=rt.reviews.post_now)
     middleware = [count_slash_verbs(rt.metrics),
                   admins_only_for_changes(config.admins, config.slash_command)]
 

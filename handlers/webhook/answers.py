@@ -4,9 +4,16 @@ Two servers call this: the Flask route (tests, and any WSGI server; `helpdesk.py
 native route that `chatops serve` answers on its event loop without a thread (the busiest
 endpoint). Both go through the same three steps here, so their answers cannot drift apart:
 `too_large` before a byte of the body is read, `check` on the raw body (size, signature,
-schema: the events to store, or the answer that refuses them), and `answer` once they are
-committed. `/webhooks/helpdesk` checks its own format (`HelpdeskAnswers`); each native
-helpdesk route checks its helpdesk's (`handlers/webhook/native.py`), and then answers the same.
+schema: the events to store, or the answer that refuses them), then `answer` once they are
+committed, or `failed` if checking or storing them raised. `/webhooks/helpdesk` checks its
+own format (`HelpdeskAnswers`); each native helpdesk route checks its helpdesk's
+(`handlers/webhook/native.py`), and then answers the same.
+
+What a client sent never gets a 5xx (CONTRACT §3), on any of these routes: 413, 401 or
+400, each one log line. The one 503 is a server fault, the database unreachable, and says
+so. Any other fault is ours (a bug, an adapter's included): logged once with its traceback
+and answered 400 with `field: null`, so that the helpdesk does not retry an event that
+would fail the same way again.
 """
 from __future__ import annotations
 
@@ -23,6 +30,7 @@ from chatops.runtime import Runtime
 from chatops.tickets.ingest import IngestResult
 from chatops.tickets.schema import MAX_BODY, EventRejected, HelpdeskEvent, parse_event
 from chatops.tickets.signature import check
+from db.faults import database_unavailable, one_line
 
 log = logging.getLogger("chatops.webhook")
 
@@ -43,6 +51,8 @@ class Answer:
 _ACCEPTED = Answer(202, json.dumps({"accepted": True, "duplicate": False}).encode())
 _DUPLICATE = Answer(200, json.dumps({"accepted": True, "duplicate": True}).encode())
 EMPTY = Answer(200, b"")  # what a HEAD request that checks the URL gets
+UNAVAILABLE = "database unavailable: the event was not stored; send it again later"
+OUR_FAULT = "chatops failed on this event (a fault on our side, logged); it was not stored"
 
 
 @dataclass(frozen=True)
@@ -63,13 +73,18 @@ class RouteAnswers(Protocol):
 
     def answer(self, admitted: Admitted, results: list[IngestResult]) -> Answer: ...
 
+    def failed(self, exc: Exception) -> Answer: ...
+
 
 class WebhookAnswers:
-    """The answers every helpdesk route shares. `count(result)` counts each request by its
-    outcome; `on_accepted()` runs after a new event was committed (it wakes the delivery
-    worker)."""
+    """The answers every helpdesk route shares; a route adds only `admit`, its own checks.
+    `route` names it in the log (`helpdesk`, `zendesk` …); `count(result)` counts each
+    request by its outcome; `on_accepted()` runs after a new event was committed (it wakes
+    the delivery worker)."""
 
-    def __init__(self, count: Callable[[str], None], on_accepted: Callable[[], None]) -> None:
+    def __init__(self, route: str, count: Callable[[str], None],
+                 on_accepted: Callable[[], None]) -> None:
+        self.route = route
         self.count = count
         self.on_accepted = on_accepted
 
@@ -80,22 +95,31 @@ class WebhookAnswers:
             return _error("body over 1 MiB", None, 413)
         return None
 
-    def oversized(self, body: bytes) -> Answer | None:
-        """413 for a body read to one byte past the limit (a chunked body over it)."""
+    def check(self, body: bytes, headers: Mapping[str, str]) -> Admitted | Answer:
+        """The events to store, or the answer that refuses them. `body`: the raw bytes as
+        received, at most 1 MiB + 1 byte (one more tells a chunked body over the limit);
+        `headers` by lower-case name. A fault of ours while checking is `failed`."""
         if len(body) > MAX_BODY:
             self.count("too_large")
             return _error("body over 1 MiB", None, 413)
-        return None
+        try:
+            return self.admit(body, headers)
+        except EventRejected as exc:
+            log.info("%s event rejected (400): %s", self.route, exc.error)
+            self.count("invalid")
+            return _error(exc.error, exc.field, 400)
+        except Exception as exc:  # a fault of ours, not of the body
+            return self.failed(exc)
 
-    def unauthorized(self, route: str, why: str) -> Answer:
-        log.warning("%s webhook rejected (401): %s", route, why)
+    def admit(self, body: bytes, headers: Mapping[str, str]) -> Admitted | Answer:
+        """The route's own checks: its signature (`unauthorized` when it fails), its body
+        (raises EventRejected, a 400 naming the field)."""
+        raise NotImplementedError
+
+    def unauthorized(self, why: str) -> Answer:
+        log.warning("%s webhook rejected (401): %s", self.route, why)
         self.count("unauthorized")
         return _error("invalid signature", None, 401)
-
-    def invalid(self, route: str, exc: EventRejected) -> Answer:
-        log.info("%s event rejected (400): %s", route, exc.error)
-        self.count("invalid")
-        return _error(exc.error, exc.field, 400)
 
     def stored(self, result: IngestResult) -> Answer:
         if result.duplicate:
@@ -104,6 +128,17 @@ class WebhookAnswers:
         self.count("accepted")
         self.on_accepted()
         return _ACCEPTED
+
+    def failed(self, exc: Exception) -> Answer:
+        """The answer when checking or storing an admitted event raised."""
+        if database_unavailable(exc):
+            log.error("%s event not stored (503): database unavailable: %s", self.route,
+                      one_line(exc))
+            self.count("unavailable")
+            return _error(UNAVAILABLE, None, 503)
+        log.error("%s event not stored (400): a fault of chatops", self.route, exc_info=exc)
+        self.count("failed")
+        return _error(OUR_FAULT, None, 400)
 
     def answer(self, admitted: Admitted, results: list[IngestResult]) -> Answer:
         """Accepted when any of the request's events was new; a duplicate when all had been
@@ -121,28 +156,15 @@ class HelpdeskAnswers(WebhookAnswers):
 
     def __init__(self, secret: str, count: Callable[[str], None],
                  on_accepted: Callable[[], None]) -> None:
-        super().__init__(count, on_accepted)
+        super().__init__("helpdesk", count, on_accepted)
         self.secret = secret
 
-    def admit(self, body: bytes, timestamp: str | None,
-              signature: str | None) -> HelpdeskEvent | Answer:
-        """The event to store, or the answer that refuses it. `body`: the raw bytes as
-        received, at most 1 MiB + 1 byte (one more tells a chunked body over the limit)."""
-        refused = self.oversized(body)
-        if refused is not None:
-            return refused
-        why = check(self.secret, timestamp, signature, body, time.time())
+    def admit(self, body: bytes, headers: Mapping[str, str]) -> Admitted | Answer:
+        why = check(self.secret, headers.get(_TIMESTAMP), headers.get(_SIGNATURE), body,
+                    time.time())
         if why:
-            return self.unauthorized("helpdesk", why)
-        try:
-            return parse_event(body)
-        except EventRejected as exc:
-            return self.invalid("helpdesk", exc)
-
-    def check(self, body: bytes, headers: Mapping[str, str]) -> Admitted | Answer:
-        """`admit` as every route checks: `headers` by lower-case name."""
-        admitted = self.admit(body, headers.get(_TIMESTAMP), headers.get(_SIGNATURE))
-        return admitted if isinstance(admitted, Answer) else Admitted((admitted,))
+            return self.unauthorized(why)
+        return Admitted((parse_event(body),))
 
 
 def _error(message: str, field: str | None, status: int) -> Answer:
@@ -182,8 +204,11 @@ def native_route(answers: RouteAnswers,
         admitted = answers.check(body, headers)
         if isinstance(admitted, Answer):
             return admitted
-        queued = [submit(event) for event in admitted.events]
-        results = [await asyncio.wrap_future(done) for done in queued]
+        try:
+            queued = [submit(event) for event in admitted.events]
+            results = [await asyncio.wrap_future(done) for done in queued]
+        except Exception as exc:
+            return answers.failed(exc)
         return answers.answer(admitted, results)
 
     return webhook

@@ -9,7 +9,7 @@ from flask import Blueprint, Flask, Response, request
 
 from chatops.runtime import Runtime
 from chatops.tickets.schema import MAX_BODY
-from handlers.webhook.answers import EMPTY, PATH, Answer, RouteAnswers, answers_for
+from handlers.webhook.answers import EMPTY, PATH, Admitted, Answer, RouteAnswers, answers_for
 
 log = logging.getLogger("chatops.webhook")
 
@@ -26,6 +26,13 @@ def serve(flask_app: Flask, name: str, path: str, answers: RouteAnswers, rt: Run
     writer (in order); with `head`, a HEAD request gets 200 too."""
     bp = Blueprint(name, __name__)
 
+    def _store(admitted: Admitted) -> Answer:
+        try:
+            queued = [rt.event_writer.submit(event) for event in admitted.events]
+            return answers.answer(admitted, [done.result() for done in queued])
+        except Exception as exc:
+            return answers.failed(exc)
+
     @bp.post(path)
     def webhook() -> Response:
         length = request.content_length
@@ -36,11 +43,7 @@ def serve(flask_app: Flask, name: str, path: str, answers: RouteAnswers, rt: Run
                 cache=False)
             headers = {key.lower(): value for key, value in request.headers.items()}
             admitted = answers.check(body, headers)
-            if isinstance(admitted, Answer):
-                answer = admitted
-            else:
-                queued = [rt.event_writer.submit(event) for event in admitted.events]
-                answer = answers.answer(admitted, [done.result() for done in queued])
+            answer = admitted if isinstance(admitted, Answer) else _store(admitted)
         return Response(answer.body, answer.status, mimetype=answer.content_type)
 
     if head:

@@ -5,7 +5,6 @@ check differs: the helpdesk's adapter (chatops/helpdesks/) verifies the request 
 helpdesk signs it and maps its body to the events of CONTRACT §4."""
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
@@ -14,11 +13,16 @@ from flask import Flask
 from chatops.helpdesks import enabled_adapters
 from chatops.helpdesks.adapter import Adapter, Delivery
 from chatops.runtime import Runtime
-from chatops.tickets.schema import EventRejected, load_object
+from chatops.tickets.schema import load_object
 from handlers.webhook import helpdesk
-from handlers.webhook.answers import Admitted, Answer, NativeRoute, WebhookAnswers, head_ok, native_route
-
-log = logging.getLogger("chatops.webhook")
+from handlers.webhook.answers import (
+    Admitted,
+    Answer,
+    NativeRoute,
+    WebhookAnswers,
+    head_ok,
+    native_route,
+)
 
 
 def path_of(adapter: Adapter) -> str:
@@ -26,29 +30,21 @@ def path_of(adapter: Adapter) -> str:
 
 
 class AdapterAnswers(WebhookAnswers):
-    """A helpdesk's route: its adapter's checks, then the answers of every route."""
+    """A helpdesk's route: its adapter's checks, then the answers of every route (a fault
+    of the adapter's is `failed`, as any fault of ours)."""
 
     def __init__(self, adapter: Adapter, rt: Runtime) -> None:
-        super().__init__(lambda result: rt.metrics.events_received.labels(result).inc(),
+        super().__init__(adapter.name,
+                         lambda result: rt.metrics.events_received.labels(result).inc(),
                          rt.wakeup.notify)
         self.adapter = adapter
 
-    def check(self, body: bytes, headers: Mapping[str, str]) -> Admitted | Answer:
-        refused = self.oversized(body)
-        if refused is not None:
-            return refused
+    def admit(self, body: bytes, headers: Mapping[str, str]) -> Admitted | Answer:
         delivery = Delivery(body, headers, datetime.now(UTC))
         why = self.adapter.verify(delivery)
         if why:
-            return self.unauthorized(self.adapter.name, why)
-        try:
-            mapped = self.adapter.events(delivery, load_object(body))
-        except EventRejected as exc:
-            return self.invalid(self.adapter.name, exc)
-        except Exception:  # a fault of ours: never a 5xx, and the helpdesk need not retry
-            log.exception("%s event not read: a fault of chatops", self.adapter.name)
-            return self.invalid(self.adapter.name, EventRejected(
-                f"chatops could not read this {self.adapter.name} event (its fault, logged)", None))
+            return self.unauthorized(why)
+        mapped = self.adapter.events(delivery, load_object(body))
         return Admitted(mapped.events, mapped.ignored)
 
 

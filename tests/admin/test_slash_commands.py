@@ -145,29 +145,6 @@ def test_only_admins_change_anything(app: Harness, text: str) -> None:
     assert app.fake.calls == []
 
 
-def test_review_says_it_is_not_available_yet(app: Harness) -> None:
-    answer = answer_text(slash(app, "U0ADMIN1", "review support"))
-    assert "not available yet" in answer and "Nothing was posted" in answer
-    app.deliver()
-    assert app.fake.messages() == []
-
-
-def test_review_plugs_in_when_the_weekly_review_exists(make_harness: Any) -> None:
-    from blocks.slash_answers import ReviewOutcome
-
-    app = make_harness()
-    asked: list[tuple[str, str]] = []
-
-    def post_now(team: str, actor: str) -> ReviewOutcome:
-        asked.append((team, actor))
-        return ReviewOutcome(posted=True, team=team)
-
-    app.rt.weekly_review = post_now
-    app = Harness(app.rt, app.fake)                            # listeners take it when built
-    assert "Posted the weekly review" in answer_text(slash(app, "U0ADMIN1", "review Support"))
-    assert asked == [("support", "U0ADMIN1")]
-
-
 @pytest.mark.parametrize("sign", [{"secret": "not-the-secret"},
                                   {"timestamp": -301}, {"timestamp": +310}])
 def test_unsigned_or_stale_commands_get_401_and_change_nothing(app: Harness,

@@ -37,8 +37,8 @@ def test_a_signed_body_bolt_cannot_read_gets_no_5xx(app: Harness) -> None:
     assert app.slack(b"payload=%7Bnot-json").status_code == 400
     view_without_type = {"type": "view_submission", "view": {"callback_id": "x"}}
     assert app.slack(signing.interaction_body(view_without_type)).status_code == 400
-    no_callback = {"type": "message_action", "user": {"id": "U0QA1"}}
-    assert app.slack(signing.interaction_body(no_callback)).status_code == 404  # nobody listens
+    no_callback = {"type": "message_action", "user": {"id": "U0QA1"}}  # no team, no callback_id
+    assert app.slack(signing.interaction_body(no_callback)).status_code == 400
 
 
 def test_an_unsigned_body_is_401_before_it_is_read(app: Harness) -> None:

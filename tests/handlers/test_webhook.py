@@ -137,10 +137,3 @@ def test_dates_outside_any_sane_range_are_400(app: Harness, field: str, value: s
     assert response.get_json()["field"] == f"ticket.{field}"
     assert_nothing_changed(app)
 
-
-def test_nul_characters_are_dropped_not_fatal(app: Harness) -> None:
-    """PostgreSQL refuses NUL in text; a customer's odd byte must not block the ticket."""
-    assert app.post_event(event(subject="Cannot\x00 log in")).status_code == 202
-    app.deliver()
-    [parent] = app.fake.messages("C0SUPPORT")
-    assert "Cannot log in" in json.dumps(parent["attachments"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -114,8 +115,9 @@ def test_chatops_serve_answers_each_helpdesk_as_flask_and_mirrors_it(tmp_path: P
     assert json.loads(served[("intercom", "ignored")][1]) == {"accepted": True, "ignored": "ping"}
 
 
-def test_a_fault_of_ours_in_an_adapter_is_a_400_not_a_5xx(make_harness: Any,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_fault_of_ours_in_an_adapter_is_a_400_logged_once_with_its_traceback(
+        make_harness: Any, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
     from chatops.helpdesks.jira import Jira
 
     def broken(self: Jira, delivery: Any, data: Any) -> Any:
@@ -123,8 +125,12 @@ def test_a_fault_of_ours_in_an_adapter_is_a_400_not_a_5xx(make_harness: Any,
 
     monkeypatch.setattr(Jira, "events", broken)  # a fault injected where a bug would be
     app = make_harness(**SECRETS)
-    response = send(app, valid_requests()["jira"])
-    assert response.status_code == 400
-    assert response.get_json() == {"error": "chatops could not read this jira event (its fault, "
-                                            "logged)", "field": None}
+    with caplog.at_level(logging.ERROR):
+        response = send(app, valid_requests()["jira"])
+    assert response.status_code == 400  # as on /webhooks/helpdesk: Jira need not retry it
+    answer = response.get_json()
+    assert answer["field"] is None and "not stored" in answer["error"]
+    faults = [r for r in caplog.records if r.exc_info]
+    assert len(faults) == 1 and faults[0].exc_info[0] is KeyError  # type: ignore[index]
+    assert "jira" in faults[0].getMessage()
     assert_nothing_changed(app)

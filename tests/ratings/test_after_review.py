@@ -1,38 +1,46 @@
-"""`after_review`: the agent's own ratings wait for the weekly review, then go in one DM."""
+"""`after_review`: the agent's own ratings are kept until the weekly review, which releases
+them once (tests/review/test_agents.py shows them in the agent's DM of their week)."""
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chatops.ratings.after_review import release_after_review, waiting_for_review
-from db.models_people import Rating
-from tests.conftest import unique
+import pytest
+
+from chatops.clock import FixedClock
+from chatops.ratings.after_review import AlreadyReleased, kept_for_review, release
+from db.models_people import Rating, RatingNotice
+from domain.recipients import Recipient
 from tests.ratings.support import rating_event
-from tests.ratings.test_rating_dms import assert_only_dms, config_with
+from tests.ratings.test_rating_dms import config_with
 
-AFTER = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+REVIEW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 
 
-def test_waiting_ratings_are_released_once_after_the_review(make_harness: Any) -> None:
-    app = make_harness(config_with("after_review"))
-    first, second, stranger = unique(), unique(), unique()
-    app.post_event(rating_event("bad", f"late {first}"))
-    app.post_event(rating_event(4, f"fine {second}", ticket_id="1002"))
-    app.post_event(rating_event(1, stranger, ticket_id="1003",
-                                agent={"name": "Zed", "email": None}))
-    app.deliver()
-    assert app.fake.dms("U0AGENT1") == []
+def test_kept_ratings_are_released_once(make_harness: Any) -> None:
+    clock = FixedClock(REVIEW - timedelta(days=1))
+    app = make_harness(config_with("after_review"), clock=clock)
+    app.post_event(rating_event("bad", "late"))
+    app.post_event(rating_event(4, "fine", ticket_id="1002"))
+    app.post_event(rating_event(1, "who?", ticket_id="1003", agent={"name": "Zed", "email": None}))
+    clock.set(REVIEW)
+    app.post_event(rating_event(2, "after the review's moment", ticket_id="1004"))
+    assert app.deliver() == 0
+    assert app.fake.dms("U0AGENT1") == []                     # kept: nothing before the review
+    agents = app.rt.config.teams[0].agents
+    with app.rt.sessions() as session:
+        kept = kept_for_review(session, "support", REVIEW, agents)
+    assert [k.card.comment for k in kept] == ["late", "fine", "who?"]
+    assert [k.agent for k in kept] == [Recipient.user("U0AGENT1")] * 2 + [None]
     with app.rt.sessions.begin() as session:
-        assert len(waiting_for_review(session, "support")) == 3
-        assert release_after_review(session, app.rt.config, "support", AFTER) == 1
-    with app.rt.sessions.begin() as session:
-        assert waiting_for_review(session, "support") == []
-        assert release_after_review(session, app.rt.config, "support", AFTER) == 0
-    app.deliver()
-    [dm] = app.fake.dms("U0AGENT1")
-    text = json.dumps(dm, ensure_ascii=False)
-    assert first in text and second in text and stranger not in text
-    assert all(r.delivered_to_agent_at == AFTER for r in app.rows(Rating))
-    assert_only_dms(app, first, {"U0LEAD1", "U0LEAD2", "U0AGENT1"})
-    assert_only_dms(app, stranger, {"U0LEAD1", "U0LEAD2"})
+        release(session, kept, REVIEW)
+    with app.rt.sessions.begin() as session, pytest.raises(AlreadyReleased):
+        release(session, kept, REVIEW)                        # a second time: refused
+    with app.rt.sessions() as session:
+        assert [k.card.comment for k in kept_for_review(session, "support", REVIEW + timedelta(1),
+                                                         agents)] == ["after the review's moment"]
+    released = {r.comment: r.delivered_to_agent_at for r in app.rows(Rating)}
+    assert released == {"late": REVIEW, "fine": REVIEW, "who?": REVIEW,
+                        "after the review's moment": None}
+    assert sorted(n.recipient for n in app.rows(RatingNotice) if n.role == "agent") == [
+        "U0AGENT1", "U0AGENT1"]

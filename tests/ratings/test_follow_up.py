@@ -106,3 +106,18 @@ def test_a_press_without_signature_headers_gets_401(rated: Harness) -> None:
     response = rated.client.post("/slack/events", data=b"payload=%7B%7D",
                                  content_type="application/x-www-form-urlencoded")
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("value", ["9" * 30, "-1", "1e3", "\u0661", "", " 1", 7, None, {"id": 1},
+                                   ["1"]])
+def test_a_button_value_that_names_no_rating_changes_nothing_and_is_no_fault(
+        rated: Harness, value: Any, caplog: pytest.LogCaptureFixture) -> None:
+    """Slack sends the value the button was given; a forged or stale one is no fault of ours."""
+    [dm] = rated.fake.dms("U0LEAD1")
+    pressed = {**dm, "attachments": [{"blocks": [{"type": "actions", "elements": [
+        {"type": "button", "action_id": "rating_followed_up", "value": value}]}]}]}
+    rows_before = len(rated.rows(OutboxMessage))
+    assert press_followed_up(rated, "U0LEAD1", pressed).status_code == 200
+    assert rated.rows(RatingFollowUp) == []
+    assert len(rated.rows(OutboxMessage)) == rows_before
+    assert not [r for r in caplog.records if r.exc_info]

@@ -3,7 +3,7 @@
 of names and emails read from a helpdesk's API.
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0006
 """
 import sqlalchemy as sa
 from alembic import op
@@ -11,7 +11,7 @@ from alembic import op
 from db.types import UTCDateTime
 
 revision = "0009"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
