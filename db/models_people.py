@@ -39,7 +39,8 @@ class Rating(Base):
     __table_args__ = (
         UniqueConstraint("rating_id", name="uq_ratings_rating_id"),
         # The weekly review counts a team's ratings of a week from this index alone.
-        Index("ix_ratings_team_received", "team", "received_at", "score", "negative", "agent_email"),
+        Index("ix_ratings_team_received", "team", "received_at", "score", "negative", "agent_email",
+              "agent_ref"),
     )
 
 

@@ -13,6 +13,7 @@ from chatops.config import AppConfig
 from chatops.tickets.views import agent_person
 from db.models import Ticket
 from db.models_qa import QaAnswer, QaAppeal, QaReview
+from domain.recipients import PERSON_REF
 from domain.slack_ids import is_user_id
 
 
@@ -34,7 +35,7 @@ def review_card(session: Session, config: AppConfig, review: QaReview) -> Review
                     key=lambda a: (order.get(a.item_id, len(order)), a.item_id))
     return ReviewCard(
         review_id=review.id, ticket=ticket_line(session, review.ticket_id),
-        agent=_reviewed(review, team.agents),
+        agent=reviewed_agent(review, team.agents),
         reviewer=review.reviewer, reviewed_at=review.created_at, score=review.score,
         passed=review.passed, critical_failed=review.critical_failed,
         pass_mark=config.qa.pass_mark,
@@ -43,12 +44,15 @@ def review_card(session: Session, config: AppConfig, review: QaReview) -> Review
         timezone=config.team_timezone(team))
 
 
-def _reviewed(review: QaReview, agents: dict[str, str]) -> PersonView | None:
+def reviewed_agent(review: QaReview, agents: dict[str, str]) -> PersonView | None:
     """The reviewed agent; mentioned as the Slack user the review went to when that is known
-    (one the `agents` map names by their helpdesk id has no email to be found by)."""
-    person = agent_person(review.agent_name, review.agent_email, agents)
-    if person is not None and person.user_id is None and is_user_id(review.agent_target):
-        return replace(person, user_id=review.agent_target)
+    (one the `agents` map names by their helpdesk id has no email to be found by). One the
+    review went to by helpdesk id (`zendesk:123`) keeps it: delivery may find their name."""
+    target = review.agent_target
+    ref = target if target and PERSON_REF.fullmatch(target) else None
+    person = agent_person(review.agent_name, review.agent_email, agents, ref)
+    if person is not None and person.user_id is None and is_user_id(target):
+        return replace(person, user_id=target)
     return person
 
 
