@@ -44,9 +44,11 @@ class Server:
 
     def __init__(self, teams: int = 50, extra_config: dict[str, Any] | None = None,
                  args: list[str] | None = None, workdir: Path | None = None,
-                 fake: FakeSlack | None = None, scheduler: bool = False,
-                 env: dict[str, str] | None = None, database_url: str | None = None) -> None:
-        """`database_url`: a migrated database to use (default: a new SQLite file)."""
+                 fake: FakeSlack | None = None, database_url: str | None = None,
+                 env: dict[str, str] | None = None, scheduler: bool = False) -> None:
+        """`database_url`: a migrated database to use (default: a new SQLite file).
+        `env`: more environment variables (a helpdesk's secret, say). `scheduler`: run the
+        scheduler too (else `--no-scheduler`)."""
         self.dir = workdir or Path(tempfile.mkdtemp(prefix="chatops-bench-"))
         self.own_fake = fake is None
         self.fake = fake or FakeSlack(token=TOKEN).start()

@@ -6,7 +6,7 @@ from typing import Any
 
 from blocks import colours
 from blocks.ids import ActionId
-from blocks.people import PersonView, mention
+from blocks.people import PersonView, mention, name_of
 from blocks.text import BUTTON_VALUE_MAX, FIELD_TEXT_MAX, SECTION_TEXT_MAX, safe, safe_url
 from domain.tickets import DONE_STATUSES
 
@@ -39,7 +39,7 @@ def fallback_text(card: TicketView) -> str:
 
 def parent_message(card: TicketView) -> Message:
     """The parent message: colour bar (attachment) wrapping the blocks, plus top-level text."""
-    requester = safe(card.requester.name, 200)
+    requester = name_of(card.requester)
     if card.requester.email:
         requester += f" ({safe(card.requester.email, 300)})"
     fields = [
@@ -81,7 +81,7 @@ def _reply(text: str, *, detail: str | None = None) -> Message:
 
 def comment_reply(author: PersonView, public: bool, body: str) -> Message:
     kind = ":speech_balloon: *Public reply*" if public else ":lock: *Internal note*"
-    return _reply(f"{kind} by {safe(author.name, 200) or 'someone'}",
+    return _reply(f"{kind} by {name_of(author) or 'someone'}",
                   detail=safe(body, SECTION_TEXT_MAX - 100) or "_(empty)_")
 
 
@@ -95,7 +95,7 @@ def status_reply(old: str, new: str) -> Message:
 
 
 def assignment_reply(old: PersonView | None, new: PersonView | None) -> Message:
-    was = safe(old.name, 200) if old else "nobody"
+    was = name_of(old) if old else "nobody"
     if new is None:
         return _reply(f":bust_in_silhouette: Unassigned (was {was})")
     return _reply(f":bust_in_silhouette: Assigned to {mention(new)} (was {was})")

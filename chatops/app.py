@@ -20,11 +20,13 @@ from chatops.clock import Clock, SystemClock
 from chatops.config import AppConfig
 from chatops.delivery.deferred import DeferredWork
 from chatops.delivery.pacing import Pacing
+from chatops.delivery.people import PeopleDirectory
 from chatops.delivery.slack_sender import SlackSender, make_client
 from chatops.delivery.teams_sender import TeamsSender
 from chatops.delivery.wakeup import Wakeup
 from chatops.delivery.worker import DeliveryWorker
 from chatops.environment import Environment
+from chatops.helpdesks import people_sources
 from chatops.metrics import Metrics
 from chatops.ratings.intake import RatingsIntake
 from chatops.review.chart import CHART, expand_chart
@@ -70,7 +72,8 @@ def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = Non
     deferred.register(NUDGE, lambda session, args: sla.nudge_messages(
         session, args, lambda s, ticket: parent.render(s, ticket, update=True), clock.now()))
     deferred.register(CHART, expand_chart)
-    worker = DeliveryWorker(sessions, SlackSender(client, sessions), TeamsSender(teams_env),
+    people = PeopleDirectory(sessions, people_sources(config, env))  # helpdesk ids → names
+    worker = DeliveryWorker(sessions, SlackSender(client, sessions, people), TeamsSender(teams_env),
                             metrics=metrics, wakeup=wakeup, deferred=deferred,
                             pacing=Pacing.every(pace) if isinstance(pace, timedelta) else pace)
     _watch_outbox(metrics, sessions)
@@ -137,7 +140,7 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
 
     from handlers import health, home
     from handlers.slack.edge import SlackEdge
-    from handlers.webhook import helpdesk
+    from handlers.webhook import helpdesk, native
 
     flask_app = Flask("chatops")
     # Bodies of every route (Slack's included) are read to at most 1 MiB: one byte more, so
@@ -153,7 +156,7 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
 
     if worker_alive is not None:
         rt.worker_heartbeat = worker_alive
-    for routes in (helpdesk, health):
+    for routes in (helpdesk, native, health):
         routes.register(flask_app, rt)
     home.register(flask_app, rt)
     return flask_app
@@ -162,10 +165,11 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
 def native_routes(rt: Runtime) -> dict[tuple[str, str], Any]:
     """(method, path) -> the route that `chatops serve`'s web process answers on its event
     loop, without a thread (chatops/web_front.py); the Flask app answers everything else."""
-    from handlers.webhook import answers
+    from handlers.webhook import answers, native
 
     return {("POST", answers.PATH): answers.native_route(answers.answers_for(rt),
-                                                         rt.event_writer.submit)}
+                                                         rt.event_writer.submit),
+            **native.native_routes(rt)}
 
 
 # -- jobs: wired here too, so nothing else in chatops imports upward ---------------------

@@ -158,9 +158,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from chatops.sandbox.launch import SandboxLaunch
     from chatops.serve import serve
 
-    # --config, else $CHATOPS_CONFIG, else the demo's own workspace (not ./app.yaml: the demo
-    # runs from any folder, and the shipped app.yaml has too little to show; see demo.yaml)
-    args.config = args.config or os.environ.get("CHATOPS_CONFIG") or str(DEMO_CONFIG)
+    # --config, else $CHATOPS_CONFIG, else ./app.yaml, as every command (CONTRACT §1); run
+    # from a folder with none of them, the demo's own workspace (chatops/sandbox/demo.yaml)
+    given = args.config or os.environ.get("CHATOPS_CONFIG")
+    args.config = given or (default_config_path(None) if os.path.exists(default_config_path(None))
+                            else str(DEMO_CONFIG))
+    print(f"[sandbox] chatops demo: the workspace of {args.config}", flush=True)
     config = _config(args)
     # On this machine only: the sandbox lets whoever reaches it act as anyone.
     fewer_malloc_arenas()

@@ -20,6 +20,17 @@ class Environment:
     slack_app_token: str = ""
     database_url: str = DEFAULT_URL
     webhook_secret: str = ""
+    # The native helpdesk webhooks (CONTRACT §4a): each route answers 404 while its secret
+    # is unset. ZENDESK_WEBHOOK_SECRET may list several secrets, comma-separated (the
+    # event-subscription webhook and the CSAT trigger's webhook each have their own).
+    zendesk_webhook_secret: str = ""
+    jira_webhook_secret: str = ""
+    intercom_client_secret: str = ""
+    freshdesk_webhook_token: str = ""
+    # Optional: Zendesk's REST API, to show people by name (webhooks carry only their ids).
+    zendesk_api_email: str = ""
+    zendesk_api_token: str = ""
+    zendesk_api_url: str = ""  # default https://<helpdesks.zendesk.subdomain>.zendesk.com/api/v2/
 
     @classmethod
     def from_os(cls) -> Environment:
@@ -31,6 +42,13 @@ class Environment:
             slack_app_token=os.environ.get("SLACK_APP_TOKEN", ""),
             database_url=os.environ.get("DATABASE_URL") or DEFAULT_URL,
             webhook_secret=os.environ.get("CHATOPS_WEBHOOK_SECRET", ""),
+            zendesk_webhook_secret=os.environ.get("ZENDESK_WEBHOOK_SECRET", ""),
+            jira_webhook_secret=os.environ.get("JIRA_WEBHOOK_SECRET", ""),
+            intercom_client_secret=os.environ.get("INTERCOM_CLIENT_SECRET", ""),
+            freshdesk_webhook_token=os.environ.get("FRESHDESK_WEBHOOK_TOKEN", ""),
+            zendesk_api_email=os.environ.get("ZENDESK_API_EMAIL", ""),
+            zendesk_api_token=os.environ.get("ZENDESK_API_TOKEN", ""),
+            zendesk_api_url=os.environ.get("ZENDESK_API_URL", ""),
         )
 
     def problems(self, socket_mode: bool = False) -> list[str]:

@@ -30,6 +30,12 @@ class Ticket(Base):
     requester_email: Mapped[str | None] = mapped_column(Text)
     assignee_name: Mapped[str | None] = mapped_column(Text)
     assignee_email: Mapped[str | None] = mapped_column(Text)
+    # The helpdesk's own ids of the people (`zendesk:123`), when a native route knows them.
+    requester_ref: Mapped[str | None] = mapped_column(String(210))
+    assignee_ref: Mapped[str | None] = mapped_column(String(210))
+    # First seen through a partial snapshot (a rating, a comment's event): the next whole one
+    # is taken whatever its `occurred_at`.
+    state_partial: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     state_at: Mapped[datetime] = mapped_column(UTCDateTime())
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -150,4 +156,17 @@ class SlackUser(Base):
 
     email: Mapped[str] = mapped_column(String(320), primary_key=True)
     user_id: Mapped[str | None] = mapped_column(String(40))
+    looked_up_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class HelpdeskPerson(Base):
+    """Cache of a helpdesk's people by their id (`zendesk:123` → name, email), filled from
+    the helpdesk's API at delivery; name and email are None when the helpdesk knows no such
+    person."""
+
+    __tablename__ = "helpdesk_people"
+
+    ref: Mapped[str] = mapped_column(String(210), primary_key=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(320))
     looked_up_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -29,7 +29,8 @@ class Rating(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     agent_name: Mapped[str | None] = mapped_column(Text)
     agent_email: Mapped[str | None] = mapped_column(String(320))
-    agent_target: Mapped[str | None] = mapped_column(String(330))  # U… or email:<addr>
+    agent_ref: Mapped[str | None] = mapped_column(String(210))  # the helpdesk's id: zendesk:123
+    agent_target: Mapped[str | None] = mapped_column(String(330))  # U…, email:<addr> or a ref
     agent_visibility: Mapped[str] = mapped_column(String(30))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -38,7 +39,8 @@ class Rating(Base):
     __table_args__ = (
         UniqueConstraint("rating_id", name="uq_ratings_rating_id"),
         # The weekly review counts a team's ratings of a week from this index alone.
-        Index("ix_ratings_team_received", "team", "received_at", "score", "negative", "agent_email"),
+        Index("ix_ratings_team_received", "team", "received_at", "score", "negative", "agent_email",
+              "agent_ref"),
     )
 
 

@@ -12,10 +12,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import select
 
 from chatops.config import TeamConfig
 from chatops.review.service import ReviewResult
 from chatops.runtime import Runtime
+from db.models import ReceivedEvent
 
 log = logging.getLogger("chatops.jobs.weekly_review")
 
@@ -59,14 +61,26 @@ def last_moment(trigger: CronTrigger, now: datetime, since: datetime) -> datetim
     return found
 
 
+def in_service_at(rt: Runtime, moment: datetime) -> bool:
+    """Whether some helpdesk event had reached the app before `moment`."""
+    with rt.sessions() as session:
+        return session.scalar(select(ReceivedEvent.id).where(ReceivedEvent.received_at < moment)
+                              .limit(1)) is not None
+
+
 def catch_up_reviews(rt: Runtime) -> None:
     """At the scheduler's start: each team whose review moment passed in the last CATCH_UP
-    without its week's review gets it now, covering the week before that moment."""
+    without its week's review gets it now, covering the week before that moment; not when
+    the app was not in service yet at that moment (no helpdesk event had reached it: a first
+    start on a fresh database), since that week's review would have nothing to show."""
     now = rt.clock.now()
     for team in rt.config.teams:
         try:
             missed = last_moment(review_trigger(rt, team), now, now - CATCH_UP)
-            if missed is not None:
+            if missed is not None and not in_service_at(rt, missed):
+                log.info("weekly review of %s for %s not caught up: no helpdesk event had "
+                         "reached chatops by then", team.name, missed.isoformat())
+            elif missed is not None:
                 for result in run_weekly_review(rt, team.name, trigger="schedule", at=missed):
                     if result.posted:
                         log.warning("weekly review of %s for %s was missed; posted it now",

@@ -151,12 +151,13 @@ def make_harness(database_url: str, fake_slack: FakeSlack,
 
     def make(config: AppConfig | None = None, clock: Clock | None = None,
              pace: Pacing | timedelta = timedelta(milliseconds=20),
-             token: str = signing.BOT_TOKEN) -> Harness:
-        """`pace` is short here so tests run fast; test_pacing checks the real one."""
+             token: str = signing.BOT_TOKEN, **settings: str) -> Harness:
+        """`pace` is short here so tests run fast; test_pacing checks the real one.
+        `settings`: more Environment fields (a helpdesk's secret, say)."""
         env = Environment(slack_bot_token=token,
                           slack_signing_secret=signing.SLACK_SIGNING_SECRET,
                           slack_api_url=fake_slack.url, database_url=database_url,
-                          webhook_secret=signing.WEBHOOK_SECRET)
+                          webhook_secret=signing.WEBHOOK_SECRET, **settings)
         rt = build_runtime(config or make_config(), env, clock=clock, pace=pace)
         made.append(rt)
         return Harness(rt, fake_slack)

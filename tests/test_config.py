@@ -66,8 +66,9 @@ def test_shipped_app_yaml_loads() -> None:
     assert config.sla.policies["normal"].resolution == timedelta(days=3)
     assert [n.remaining for n in config.sla.nudges] == [0.5, 0.25, 0.1, 0.0]
     team = config.teams[0]
-    assert team.agents == {"bob@example.com": "U0AGENT1"}
+    assert team.agents == {"bob@example.com": "U0AGENT1", "carol@example.com": "U0AGENT2"}
     assert team.teams_webhook_env == "TEAMS_WEBHOOK_SUPPORT"
+    assert [t.name for t in config.teams] == ["support", "billing"]
     assert config.qa.checklist[-1].critical is True
     assert config.qa.appeal_window == timedelta(days=14)
 

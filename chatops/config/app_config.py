@@ -8,6 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from chatops.config.errors import CrossFieldError, Loc
 from chatops.config.fields import Model, TimeZone, UserId
+from chatops.config.helpdesks import HelpdesksConfig
 from chatops.config.qa_ratings import QaConfig, RatingsConfig
 from chatops.config.sla import CalendarConfig, SlaConfig
 from chatops.config.teams import TeamConfig
@@ -39,6 +40,19 @@ def cross_field_errors(data: Any) -> list[tuple[Loc, str]]:
             items.append((("teams", i, "name"), f'the team name "{name}" is already used by teams[{first[name]}]'))
         elif isinstance(name, str):
             first[name] = i
+    return items + _helpdesk_team_errors(data.get("helpdesks"), set(first))
+
+
+def _helpdesk_team_errors(helpdesks: Any, teams: set[str]) -> list[tuple[Loc, str]]:
+    """`helpdesks.<name>.teams` must name teams of `teams`."""
+    items: list[tuple[Loc, str]] = []
+    for helpdesk, section in helpdesks.items() if isinstance(helpdesks, dict) else ():
+        groups = section.get("teams") if isinstance(section, dict) else None
+        for group, team in groups.items() if isinstance(groups, dict) else ():
+            if isinstance(team, str) and team not in teams:
+                known = ", ".join(sorted(teams))
+                items.append((("helpdesks", helpdesk, "teams", group),
+                              f'unknown team "{team}" (known: {known})'))
     return items
 
 
@@ -53,6 +67,7 @@ class AppConfig(Model):
     teams: Annotated[list[TeamConfig], Field(min_length=1)]
     qa: QaConfig = Field(default_factory=QaConfig)
     ratings: RatingsConfig = Field(default_factory=RatingsConfig)
+    helpdesks: HelpdesksConfig = Field(default_factory=HelpdesksConfig)
 
     @model_validator(mode="before")
     @classmethod
@@ -76,6 +91,7 @@ class AppConfig(Model):
             "calendars": self.calendars,
             "sla": {"policies": {p: {"calendar": pol.calendar} for p, pol in self.sla.policies.items()}},
             "teams": [{"name": t.name} for t in self.teams],
+            "helpdesks": {h: {"teams": groups} for h, groups in self.helpdesks.teams_named().items()},
         }
         items = cross_field_errors(skeleton)
         if items:  # not a ValueError, so pydantic lets it through untouched

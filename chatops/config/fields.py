@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 from domain.durations import parse_duration
 from domain.hours import parse_timezone
 from domain.quoting import quoted
-from domain.recipients import parse_email
+from domain.recipients import parse_agent_key
 from domain.slack_ids import CHANNEL_ID, USER_ID
 
 
@@ -52,4 +52,4 @@ UserId = Annotated[str, pattern(USER_ID, "a Slack user ID (expected U… or W…
 ChannelId = Annotated[str, pattern(CHANNEL_ID, "a Slack channel ID (expected C… or G…)")]
 EnvName = Annotated[str, pattern(r"[A-Z_][A-Z0-9_]*", "an environment variable name (e.g. TEAMS_WEBHOOK_SUPPORT)")]
 Colour = Annotated[str, BeforeValidator(_colour)]
-Email = Annotated[str, AfterValidator(parse_email)]
+AgentKey = Annotated[str, AfterValidator(parse_agent_key)]  # an email, or `zendesk:<id>` …

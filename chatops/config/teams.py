@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-from chatops.config.fields import ChannelId, Email, EnvName, Model, TimeZone, UserId, pattern
+from chatops.config.fields import AgentKey, ChannelId, EnvName, Model, TimeZone, UserId, pattern
 from domain.ratings import Visibility
 
 
@@ -32,7 +32,8 @@ class TeamConfig(Model):
     name: Annotated[str, pattern(r"\S+", "a team name (no spaces, not empty)")]
     channel: ChannelId
     leads: list[UserId] = []
-    agents: dict[Email, UserId] = {}
+    # helpdesk agent → Slack user: by email, or by the helpdesk's own id (`zendesk:123`)
+    agents: dict[AgentKey, UserId] = {}
     rating_visibility: Visibility = "leads_only"
     teams_webhook_env: EnvName | None = None
     weekly_review: WeeklyReviewConfig = Field(default_factory=WeeklyReviewConfig)

@@ -11,14 +11,15 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from blocks.text import resolve_user_tokens, user_tokens
+from blocks.text import name_tokens, resolve_user_tokens, user_tokens
 from chatops.delivery.directory import LookupFailed, UserDirectory
 from chatops.delivery.errors import Outcome, classify_slack_error, is_unreachable, transient, unreachable
 from chatops.delivery.outbox import FILE_UPLOAD, Job
+from chatops.delivery.people import PeopleDirectory, without_sources
 from db.models import OutboxMessage, SlackThread
 from db.models_review import StreamThread
 from db.session import read_only
-from domain.recipients import Recipient
+from domain.recipients import Recipient, agent_key
 
 log = logging.getLogger("chatops.delivery")
 
@@ -37,10 +38,12 @@ def make_client(token: str, base_url: str) -> WebClient:
 
 
 class SlackSender:
-    def __init__(self, client: WebClient, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, client: WebClient, sessions: sessionmaker[Session],
+                 people: PeopleDirectory | None = None) -> None:
         self.client = client
         self.sessions = sessions
         self.directory = UserDirectory(client, sessions)
+        self.people = people or without_sources(sessions)  # helpdesk ids → names, emails
 
     def send(self, job: Job) -> Outcome:
         if not self.client.token:
@@ -48,21 +51,20 @@ class SlackSender:
         if job.role in ("thread_reply", "thread_file"):
             return self._into_stream_thread(job)
         body = job.payload
-        emails = set(user_tokens(body))
         target = job.target
         to = Recipient.parse(target) if job.role == "dm" else None
-        if to is not None and to.email is not None:
-            emails.add(to.email)
         try:
-            users = self.directory.resolve(emails, job.attempts) if emails else {}
+            user_ids, names = self._people(body, to, job.attempts)
         except LookupFailed as exc:
             return exc.outcome
-        if to is not None and to.email is not None:
-            user_id = users.get(to.email)
+        if to is not None and to.user_id is None:
+            key = to.email or to.ref
+            user_id = user_ids.get(key) if key else None
             if not user_id:
-                return Outcome("skipped", f"no Slack user for {to.email}")
+                return Outcome("skipped", f"no Slack user for {key}")
             target = user_id
-        args: dict[str, Any] = json.loads(resolve_user_tokens(body, users) if emails else body)
+        args: dict[str, Any] = json.loads(resolve_user_tokens(body, user_ids, names)
+                                          if "<chatops-" in body else body)
         if job.role == "dm_rewrite":
             sent = self._delivered_dm(job.ref, job.target)
             if sent is None:
@@ -87,6 +89,24 @@ class SlackSender:
             # the bot is not in): nothing an operator can fix, so not a delivery failure.
             return Outcome("skipped", f"ephemeral not shown: {outcome.reason}")
         return outcome
+
+    def _people(self, body: str, to: Recipient | None, attempts: int
+                ) -> tuple[dict[str, str | None], dict[str, str | None]]:
+        """Who the message's people are: (Slack user id by email or helpdesk ref, name by
+        helpdesk ref). A helpdesk ref is asked of its helpdesk first (its email then of
+        Slack). Raises LookupFailed."""
+        mentioned = set(user_tokens(body))
+        if to is not None:
+            mentioned |= {k for k in (to.email, to.ref) if k}
+        refs = {k for k in mentioned if "@" not in k}
+        found = self.people.resolve(refs | set(name_tokens(body)), attempts)
+        emails_of = {ref: agent_key(p.email) for ref, p in found.items()
+                     if ref in refs and p is not None and p.email}
+        emails = (mentioned - refs) | {e for e in emails_of.values() if e}
+        users = self.directory.resolve(emails, attempts) if emails else {}
+        user_ids: dict[str, str | None] = dict(users)
+        user_ids.update({ref: users.get(email) for ref, email in emails_of.items() if email})
+        return user_ids, {ref: p.name for ref, p in found.items() if p is not None}
 
     def _thread(self, ticket_id: str | None) -> SlackThread | None:
         if ticket_id is None:

@@ -16,7 +16,7 @@ from blocks import qa_answers
 from chatops.config import AppConfig
 from chatops.delivery import outbox
 from chatops.team_settings import leads_of
-from db.models import SlackThread, SlackUser, Ticket
+from db.models import HelpdeskPerson, SlackThread, SlackUser, Ticket
 from db.models_qa import QaAppeal, QaReview
 from db.session import read_only
 from domain.recipients import Recipient, agent_key, agent_user_id
@@ -35,25 +35,33 @@ ALLOWED = Verdict(True)
 UNKNOWN = Verdict(False)  # a signed payload naming nothing we know: logged, nothing shown
 
 
-def slack_user_of(session: Session, email: str | None, agents: dict[str, str]) -> tuple[bool, str | None]:
-    """(known, Slack user id) of a helpdesk agent: the team's `agents` map, else the
-    `users.lookupByEmail` cache (a cached miss is known too: nobody in Slack has that email)."""
-    key = agent_key(email)
-    if not key:
-        return True, None
-    mapped = agent_user_id(key, agents)
+def slack_user_of(session: Session, email: str | None, agents: dict[str, str],
+                  ref: str | None = None) -> tuple[bool, str | None]:
+    """(known, Slack user id) of a helpdesk agent: the team's `agents` map (by their helpdesk
+    id, else their email), else the `users.lookupByEmail` cache, by their email or the one
+    their helpdesk gave (a cached miss is known too: nobody in Slack has that email)."""
+    mapped = agent_user_id(email, agents, ref)
     if mapped:
         return True, mapped
+    key = agent_key(email)
+    if not key and ref:
+        found = session.get(HelpdeskPerson, ref)
+        if found is None:
+            return False, None
+        key = agent_key(found.email)
+    if not key:
+        return True, None
     cached = session.get(SlackUser, key)
     return (True, cached.user_id) if cached is not None else (False, None)
 
 
 def user_of_target(session: Session, target: str | None) -> tuple[bool, str | None]:
-    """(known, Slack user id) of a stored recipient (`U…` or `email:<address>`)."""
+    """(known, Slack user id) of a stored recipient (`U…`, `email:<address>` or a helpdesk
+    person ref)."""
     if not target:
         return True, None
     to = Recipient.parse(target)
-    return (True, to.user_id) if to.user_id else slack_user_of(session, to.email, {})
+    return (True, to.user_id) if to.user_id else slack_user_of(session, to.email, {}, to.ref)
 
 
 class QaAccess:
@@ -83,11 +91,12 @@ class QaAccess:
                 log.info("QA review of ticket %s refused to %s: not a lead of %s nor a reviewer",
                          ticket.id, user, team.name)
                 return Verdict(False, qa_answers.not_a_reviewer(team.name))
-            known, assignee = slack_user_of(session, ticket.assignee_email, team.agents)
+            known, assignee = slack_user_of(session, ticket.assignee_email, team.agents,
+                                            ticket.assignee_ref)
         if not known:
             log.warning("QA review of ticket %s by %s: cannot tell whether they are its assignee "
                         "(%s is in neither the agents map nor the Slack lookup cache); allowed",
-                        ticket.id, user, ticket.assignee_email)
+                        ticket.id, user, ticket.assignee_email or ticket.assignee_ref)
         elif assignee == user:
             log.info("QA review of ticket %s refused to %s: their own ticket", ticket.id, user)
             return Verdict(False, qa_answers.own_ticket(ticket.id))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from blocks.qa import ChecklistForm, CorrectionNote
 from chatops.clock import Clock
 from chatops.config import AppConfig
-from chatops.qa.cards import checklist_items, ticket_line
+from chatops.qa.cards import checklist_items, reviewed_agent, ticket_line
 from chatops.qa.metadata import ChecklistMeta
 from chatops.qa.signals import ticket_signals
 from chatops.sla.rules import SlaRules
@@ -27,12 +27,14 @@ NAME_KEEP = 200
 def new_review_form(session: Session, config: AppConfig, ticket: Ticket) -> ChecklistForm:
     """The empty checklist of a ticket; its agent is the ticket's assignee."""
     team = config.team_for(ticket.team)
-    agent = Recipient.of_agent(ticket.assignee_email, team.agents)
-    meta = ChecklistMeta(ticket=ticket.id, agent_name=(ticket.assignee_name or "")[:NAME_KEEP] or None,
+    agent = Recipient.of_agent(ticket.assignee_email, team.agents, ticket.assignee_ref)
+    # One known only by their helpdesk id is named by it (`zendesk:123`) in the review.
+    name = ticket.assignee_name or ticket.assignee_ref
+    meta = ChecklistMeta(ticket=ticket.id, agent_name=(name or "")[:NAME_KEEP] or None,
                          agent_email=ticket.assignee_email, agent=str(agent) if agent else None)
     return ChecklistForm(ticket=ticket_line(session, ticket.id),
                          agent=agent_person(ticket.assignee_name, ticket.assignee_email,
-                                            team.agents),
+                                            team.agents, ticket.assignee_ref),
                          items=checklist_items(config), metadata=meta.dump())
 
 
@@ -48,7 +50,7 @@ def correction_form(session: Session, config: AppConfig, appeal: QaAppeal) -> Ch
     answers = session.scalars(select(QaAnswer).where(QaAnswer.review_id == review.id))
     prefill: dict[str, Result] = {a.item_id: a.result for a in answers if a.result in RESULTS}
     return ChecklistForm(ticket=ticket_line(session, review.ticket_id),
-                         agent=agent_person(review.agent_name, review.agent_email, team.agents),
+                         agent=reviewed_agent(review, team.agents),
                          items=checklist_items(config), metadata=meta.dump(), prefill=prefill,
                          comment=review.comment,
                          correcting=CorrectionNote(review.score, review.reviewer, appeal.reason))

@@ -19,7 +19,7 @@ from blocks.ratings import RatingView
 from chatops.ratings.views import rating_view
 from db.models import Ticket
 from db.models_people import Rating, RatingNotice
-from domain.recipients import Recipient
+from domain.recipients import Recipient, agent_key
 
 _RATINGS = Rating.__table__
 
@@ -30,11 +30,14 @@ class AlreadyReleased(RuntimeError):
 
 @dataclass(frozen=True)
 class Kept:
-    """A kept rating, as its agent will see it; `agent` None when nobody can be told."""
+    """A kept rating, as its agent will see it; `agent` None when nobody can be told. `email`
+    and `ref` are what the rating says of its agent (the review finds their week by them)."""
 
     rating_pk: int
     agent: Recipient | None
     card: RatingView
+    email: str | None = None
+    ref: str | None = None
 
 
 def kept_for_review(session: Session, team: str, received_before: datetime,
@@ -45,8 +48,9 @@ def kept_for_review(session: Session, team: str, received_before: datetime,
         .where(Rating.team == team, Rating.agent_visibility == "after_review",
                Rating.delivered_to_agent_at.is_(None), Rating.received_at < received_before)
         .order_by(Rating.received_at, Rating.id)).all()
-    return [Kept(rating.id, Recipient.of_agent(rating.agent_email, agents),
-                 rating_view(rating, ticket, dict(agents))) for rating, ticket in rows]
+    return [Kept(rating.id, Recipient.of_agent(rating.agent_email, agents, rating.agent_ref),
+                 rating_view(rating, ticket, dict(agents)), agent_key(rating.agent_email),
+                 rating.agent_ref) for rating, ticket in rows]
 
 
 def release(session: Session, kept: list[Kept], now: datetime) -> None:

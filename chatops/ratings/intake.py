@@ -50,15 +50,17 @@ def receive_rating(session: Session, config: AppConfig, ticket: Ticket, event: H
         return None
     team = config.team_for(ticket.team)
     score = score_of(r.score, config.ratings.negative)
-    agent_name, agent_email = ((r.agent.name, r.agent.email) if r.agent is not None
-                               else (ticket.assignee_name, ticket.assignee_email))
+    agent_name, agent_email, agent_ref = (
+        (r.agent.name, r.agent.email, r.agent.ref) if r.agent is not None
+        else (ticket.assignee_name, ticket.assignee_email, ticket.assignee_ref))
     mode = visibility_of(session, config, team.name)
     leads = list(dict.fromkeys(leads_of(session, config, team.name)))
-    agent = Recipient.of_agent(agent_email, team.agents)
+    agent = Recipient.of_agent(agent_email, team.agents, agent_ref)
     target = str(agent) if agent is not None else None  # stored: the DM may wait (after_review)
     rating = Rating(rating_id=r.id, event_id=event.id, ticket_id=ticket.id, team=team.name,
                     score=score.value, negative=score.negative, comment=r.comment,
-                    agent_name=agent_name, agent_email=agent_email, agent_target=target,
+                    agent_name=agent_name, agent_email=agent_email, agent_ref=agent_ref,
+                    agent_target=target,
                     agent_visibility=mode, occurred_at=event.occurred_at, received_at=now)
     session.add(rating)
     session.flush()

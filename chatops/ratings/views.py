@@ -13,6 +13,6 @@ def rating_view(rating: Rating, ticket: Ticket | None, agents: dict[str, str],
         key=rating.id, ticket_id=rating.ticket_id,
         subject=ticket.subject if ticket else "", url=ticket.url if ticket else "",
         score=rating.score, negative=rating.negative, comment=rating.comment,
-        agent=agent_person(rating.agent_name, rating.agent_email, agents),
+        agent=agent_person(rating.agent_name, rating.agent_email, agents, rating.agent_ref),
         followed_up_by=follow_up.by_user if follow_up else None,
         followed_up_at=follow_up.at if follow_up else None)

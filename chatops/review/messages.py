@@ -24,7 +24,7 @@ from chatops.delivery import outbox
 from chatops.review.chart import chart_later
 from domain.recipients import Recipient
 
-UNKNOWN = "unknown:"  # key prefix of an agent nobody can DM (their email is not an address)
+UNKNOWN = "unknown:"  # key prefix of an agent nobody can DM (not an address, a ref or a user)
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class ReviewContent:
     header: ReviewHeader
     figures: ReviewFigures
     negatives: list[RatingView]  # the first MAX_NEGATIVE_REPLIES of the week's
-    agents: Mapping[str, AgentWeek]  # by recipient (`U…`, `email:…`) or UNKNOWN + email
+    agents: Mapping[str, AgentWeek]  # by recipient (`U…`, `email:…`, `zendesk:…`) or UNKNOWN + …
     leads: list[str]
     with_ratings: bool  # `after_review`: agents' DMs carry their kept ratings
 

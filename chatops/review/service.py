@@ -32,9 +32,11 @@ from chatops.review.messages import UNKNOWN, ReviewContent, review_messages
 from chatops.review.negatives import negative_ratings
 from chatops.review.window import ReviewWindow
 from chatops.team_settings import leads_of, visibility_of
+from db.models import HelpdeskPerson
 from db.models_review import WeeklyReview
 from db.session import read_only
-from domain.recipients import Recipient
+from domain.recipients import PERSON_REF, Recipient
+from domain.slack_ids import is_user_id
 
 log = logging.getLogger("chatops.review")
 
@@ -90,15 +92,14 @@ class WeeklyReviews:
         with_ratings = visibility_of(session, self.config, team.name) == "after_review"
         kept = kept_for_review(session, team.name, window.end, team.agents) if with_ratings else []
 
-        def key_of(email: str) -> str:
-            found = Recipient.of_agent(email, team.agents)
-            return str(found) if found is not None else UNKNOWN + email
+        def key_of(email: str | None, other: str | None) -> str:
+            found = recipient_of(session, email, other, team.agents)
+            return str(found) if found is not None else UNKNOWN + (email or other or "")
 
-        weeks = agent_weeks(agents_of_week(session, team.name, window, key_of, team.agents),
-                            team.agents)
+        weeks = agent_weeks(agents_of_week(session, team.name, window, key_of, team.agents))
         for k in kept:
             if k.agent is not None and k.card.agent is not None:
-                key = str(k.agent)
+                key = key_of(k.email, k.ref)
                 week = weeks.get(key) or AgentWeek(person=k.card.agent)
                 weeks[key] = replace(week, released=week.released + (k.card,))
         header = ReviewHeader(team=team.name, start=window.start, end=window.end,
@@ -128,6 +129,22 @@ class WeeklyReviews:
                  len(messages), len(kept))
         return ReviewResult(team.name, window.iso_week, posted=True, review_id=review.id,
                             extra=review.once_per_week is None, messages=len(messages))
+
+
+def recipient_of(session: Session, email: str | None, other: str | None,
+                 agents: dict[str, str]) -> Recipient | None:
+    """Whom an agent's week goes to, from what a row says of them: their email, and `other`,
+    their helpdesk ref (`zendesk:123`) or whom a QA review went to. A Slack user a QA review
+    went to is them; else the `agents` map (by ref, then email), else their email (for one
+    known only by ref: the one their helpdesk's API gave, cached), else the ref (delivery
+    resolves it)."""
+    if other and is_user_id(other):
+        return Recipient.user(other)
+    ref = other if other and PERSON_REF.fullmatch(other) else None
+    if not email and ref:
+        cached = session.get(HelpdeskPerson, ref)
+        email = cached.email if cached else None
+    return Recipient.of_agent(email, agents, ref)
 
 
 def _claim(session: Session, force: bool, columns: dict[str, Any]) -> WeeklyReview | None:

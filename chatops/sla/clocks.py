@@ -136,7 +136,9 @@ def clocks_of(session: Session, ticket_id: str) -> dict[str, StoredClock]:
 def sync_ticket(session: Session, rules: SlaRules, ticket: Ticket) -> bool:
     """Bring the ticket's clocks in line with its state (creating them the first time);
     recompute due moments and the next mark. True when what the parent shows changed."""
-    new = is_new(session, ticket)
+    # A ticket created in this transaction has no clocks yet, unless an earlier event of the
+    # same transaction (group commit, or one request's several events) made them.
+    new = is_new(session, ticket) and ticket.id not in session.info.get(_SEEN, {})
     rows = {} if new else clocks_of(session, ticket.id)
     changed = False
     inserts: list[dict[str, Any]] = []

@@ -40,7 +40,7 @@ def nudge_args(nudge: NudgeView, team: str, redraw: bool) -> dict[str, Any]:
         "priority": nudge.priority, "target": nudge.target, "mark": nudge.mark,
         "colour": nudge.colour, "due_at": nudge.due_at.isoformat() if nudge.due_at else None,
         "remaining_s": nudge.remaining.total_seconds(), "timezone": nudge.timezone,
-        "assignee": None if a is None else [a.name, a.email, a.user_id],
+        "assignee": None if a is None else [a.name, a.email, a.user_id, a.ref],
     }
 
 
@@ -52,7 +52,9 @@ def nudge_of(args: dict[str, Any]) -> NudgeView:
         colour=args["colour"],
         due_at=datetime.fromisoformat(args["due_at"]) if args["due_at"] else None,
         remaining=timedelta(seconds=args["remaining_s"]),
-        assignee=None if a is None else PersonView(name=a[0], email=a[1], user_id=a[2]),
+        # (rows written before helpdesk refs existed hold three items)
+        assignee=None if a is None else PersonView(name=a[0], email=a[1], user_id=a[2],
+                                                    ref=a[3] if len(a) > 3 else None),
         timezone=args["timezone"])
 
 

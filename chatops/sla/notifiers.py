@@ -38,7 +38,8 @@ class SlackNotifier:
             messages.append(outbox.thread_reply(nudge.ticket_id, team.channel,
                                                 sla_blocks.nudge_reply(nudge)))
         person = nudge.assignee
-        assignee = Recipient.of(person.user_id, person.email) if person is not None else None
+        assignee = (Recipient.of(person.user_id, person.email, person.ref)
+                    if person is not None else None)
         if self.assignee_dm and assignee is not None:
             messages.append(outbox.direct_message(assignee, sla_blocks.assignee_dm(nudge)))
         if nudge.breach:

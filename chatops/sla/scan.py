@@ -36,7 +36,7 @@ _FIELDS = ("target", "calendar", "started_at", "budget_us", "paused_work_us", "p
            "met_at", "mark_floor")
 _DUE = (select(_C.ticket_id, *(_C[f] for f in _FIELDS), _T.id, _T.team, _T.subject, _T.url,
                _T.priority, _T.status, _T.requester_name,
-               _T.requester_email, _T.assignee_name, _T.assignee_email)
+               _T.requester_email, _T.assignee_name, _T.assignee_email, _T.assignee_ref)
         .join_from(_CLOCKS, Ticket.__table__, _C.ticket_id == _T.id)
         .where(_C.next_mark_at <= bindparam("now"))
         .order_by(_C.next_mark_at).limit(bindparam("limit")))
@@ -138,7 +138,8 @@ def scan_batch(session: Session, config: AppConfig, rules: SlaRules, now: dateti
         nudge = NudgeView(ticket_id=row.ticket_id, subject=row.subject, url=row.url,
                       priority=row.priority, target=row.target, mark=mark.fraction,
                       colour=mark.colour, due_at=seen.due_at, remaining=seen.remaining,
-                      assignee=agent_person(row.assignee_name, row.assignee_email, team.agents),
+                      assignee=agent_person(row.assignee_name, row.assignee_email, team.agents,
+                                            row.assignee_ref),
                       timezone=timezone)
         # The parent's colour and due lines follow: redrawn once per ticket, at expansion.
         redraw = row.ticket_id not in redrawn

@@ -91,7 +91,8 @@ class Ingest:
             before = None
         else:
             before = ticket_view(ticket, team.agents)
-            changes = apply_snapshot(ticket, event, team.agents)
+            # A partial snapshot (what a CSAT trigger knows) never moves a known ticket's state.
+            changes = [] if event.partial else apply_snapshot(ticket, event, team.agents)
             _meet_first_response(ticket, event)
         redraw = False
         for hook in self.hooks:
@@ -111,7 +112,7 @@ class Ingest:
     def _comment_reply(self, ticket: Ticket, team: TeamConfig, event: HelpdeskEvent) -> outbox.Message:
         c = event.comment
         assert c is not None
-        author = agent_person(c.author.name, c.author.email, team.agents)
+        author = agent_person(c.author.name, c.author.email, team.agents, c.author.ref)
         message = ticket_blocks.comment_reply(author, c.public, c.body)  # type: ignore[arg-type]
         return outbox.thread_reply(ticket.id, team.channel, message, mergeable=True)
 

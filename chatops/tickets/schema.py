@@ -2,9 +2,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from chatops.outside_input import Refused, load_json
 from domain.ratings import parse_score
@@ -13,6 +22,15 @@ from domain.tickets import Priority, Status
 EventType = Literal["ticket.created", "ticket.updated", "ticket.commented", "ticket.closed",
                     "ticket.reopened", "rating.created"]
 MAX_BODY = 1024 * 1024  # CONTRACT §3: a larger webhook body is refused with 413
+# The validation context under which the native helpdesk routes (CONTRACT §4a) build their
+# events: only then are the fields that are not the contract's (`ref`, `partial`) kept.
+NATIVE = {"native": True}
+
+
+def _native_only(value: Any, info: ValidationInfo) -> Any:
+    """A field of our own: what `/webhooks/helpdesk` sends there is ignored, like any key the
+    contract does not name."""
+    return value if info.context and info.context.get("native") else None
 
 
 def _id_text(value: object) -> object:
@@ -30,6 +48,14 @@ class _Model(BaseModel):
 class EventPerson(_Model):
     name: str = Field(max_length=100_000)
     email: str | None = Field(default=None, max_length=254)  # the longest a mailbox can be
+    # The helpdesk's own id of the person (`zendesk:123`), when a native route knows it: a
+    # team's `agents` map may name them by it, and their name may come from the helpdesk.
+    ref: str | None = Field(default=None, max_length=210)
+
+    @field_validator("ref", mode="before")
+    @classmethod
+    def _ref_native_only(cls, value: Any, info: ValidationInfo) -> Any:
+        return _native_only(value, info)
 
 
 class EventTicket(_Model):
@@ -76,6 +102,14 @@ class HelpdeskEvent(_Model):
     ticket: EventTicket
     comment: EventComment | None = None
     rating: EventRating | None = None
+    # True when `ticket` holds only what the helpdesk sent about it, not its whole state (a
+    # Zendesk CSAT trigger knows neither status nor priority): a known ticket keeps its state.
+    partial: bool = False
+
+    @field_validator("partial", mode="before")
+    @classmethod
+    def _partial_native_only(cls, value: Any, info: ValidationInfo) -> Any:
+        return bool(_native_only(value, info))
 
     @field_validator("occurred_at")
     @classmethod
@@ -130,23 +164,34 @@ def _path(loc: tuple[object, ...]) -> str:
     return "".join(parts)
 
 
-def parse_event(raw: bytes) -> HelpdeskEvent:
-    """Parse and validate; raises EventRejected naming the first thing that is wrong. Its
-    text follows chatops/outside_input.py's rule (a NUL or a lone surrogate becomes U+FFFD)."""
+def load_object(raw: bytes) -> dict[str, Any]:
+    """A webhook body's JSON object, read by chatops/outside_input.py's strict reader (its
+    text rule: a NUL or a lone surrogate becomes U+FFFD); EventRejected otherwise."""
     try:
         data = load_json(raw)
     except Refused as exc:
         raise EventRejected(exc.error, exc.field) from None
     if not isinstance(data, dict):
         raise EventRejected("body must be a JSON object", None)
+    return data
+
+
+def parse_event(raw: bytes) -> HelpdeskEvent:
+    """Parse and validate; raises EventRejected naming the first thing that is wrong."""
+    data = load_object(raw)
     try:
         return HelpdeskEvent.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        ctx_err = err.get("ctx", {}).get("error")
-        if isinstance(ctx_err, _FieldError):
-            raise EventRejected(str(ctx_err), ctx_err.field) from None
-        field = _path(tuple(err["loc"])) or None
-        value = err.get("input")
-        shown = "" if isinstance(value, (dict, list)) or value is None else f" (got {value!r:.80})"
-        raise EventRejected(f"{field or 'body'}: {err['msg']}{shown}", field) from None
+        raise rejected(exc) from None
+
+
+def rejected(exc: ValidationError) -> EventRejected:
+    """The first thing pydantic found wrong, named by its dotted path."""
+    err = exc.errors()[0]
+    ctx_err = err.get("ctx", {}).get("error")
+    if isinstance(ctx_err, _FieldError):
+        return EventRejected(str(ctx_err), ctx_err.field)
+    field = _path(tuple(err["loc"])) or None
+    value = err.get("input")
+    shown = "" if isinstance(value, (dict, list)) or value is None else f" (got {value!r:.80})"
+    return EventRejected(f"{field or 'body'}: {err['msg']}{shown}", field)

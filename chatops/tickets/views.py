@@ -7,11 +7,15 @@ from db.models import Ticket
 from domain.recipients import agent_user_id
 
 
-def agent_person(name: str | None, email: str | None, agents: dict[str, str]) -> PersonView | None:
-    """An agent as a PersonView: the team's `agents` map gives the Slack id when it knows them."""
-    if not name and not email:
+def agent_person(name: str | None, email: str | None, agents: dict[str, str],
+                 ref: str | None = None) -> PersonView | None:
+    """An agent as a PersonView: the team's `agents` map gives the Slack id when it knows them
+    (by their helpdesk id, else their email). Known only by their helpdesk id, they are shown
+    by it (`zendesk:123`) until delivery finds their name."""
+    if not name and not email and not ref:
         return None
-    return PersonView(name=name or email or "someone", email=email, user_id=agent_user_id(email, agents))
+    return PersonView(name=name or email or ref or "someone", email=email,
+                      user_id=agent_user_id(email, agents, ref), ref=ref)
 
 
 def ticket_view(ticket: Ticket, agents: dict[str, str], due_lines: list[str] | None = None,
@@ -19,7 +23,9 @@ def ticket_view(ticket: Ticket, agents: dict[str, str], due_lines: list[str] | N
     return TicketView(
         id=ticket.id, subject=ticket.subject, url=ticket.url, priority=ticket.priority,
         status=ticket.status,
-        requester=PersonView(name=ticket.requester_name, email=ticket.requester_email),
-        assignee=agent_person(ticket.assignee_name, ticket.assignee_email, agents),
+        requester=PersonView(name=ticket.requester_name or ticket.requester_ref or "",
+                             email=ticket.requester_email, ref=ticket.requester_ref),
+        assignee=agent_person(ticket.assignee_name, ticket.assignee_email, agents,
+                              ticket.assignee_ref),
         due_lines=due_lines or [], sla_colour=sla_colour,
     )

@@ -52,6 +52,10 @@ def view_of(body: dict[str, Any]) -> dict[str, Any]:
     return _dict(body.get("view"))
 
 
-def view_values(body: dict[str, Any]) -> dict[str, Any]:
-    """A submitted view's `state.values` (block id → action id → element state)."""
-    return _dict(_dict(view_of(body).get("state")).get("values"))
+def view_values(body: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    """A submitted view's `state.values` (block id → action id → element state), keeping
+    only what has that shape: a block or an element that is not an object is as if absent."""
+    values = _dict(_dict(view_of(body).get("state")).get("values"))
+    return {block: {action: element for action, element in actions.items()
+                    if isinstance(element, dict)}
+            for block, actions in values.items() if isinstance(actions, dict)}

@@ -1,15 +1,19 @@
-"""What /webhooks/helpdesk answers (CONTRACT §3), whoever serves the request.
+"""What the helpdesk webhooks answer (CONTRACT §3, §4a), whoever serves the request.
 
-Two servers call this: the Flask route (tests, and any WSGI server) and the native route
-that `chatops serve` answers on its event loop without a thread (the busiest endpoint).
-Both go through the same steps here, so their answers cannot drift apart: `too_large`
-before a byte of the body is read, `admit` on the raw body (size, signature, schema), then
-`stored` once the event is committed, or `failed` if storing it raised.
+Two servers call this: the Flask route (tests, and any WSGI server; `helpdesk.py`) and the
+native route that `chatops serve` answers on its event loop without a thread (the busiest
+endpoint). Both go through the same three steps here, so their answers cannot drift apart:
+`too_large` before a byte of the body is read, `check` on the raw body (size, signature,
+schema: the events to store, or the answer that refuses them), then `answer` once they are
+committed, or `failed` if checking or storing them raised. `/webhooks/helpdesk` checks its
+own format (`HelpdeskAnswers`); each native helpdesk route checks its helpdesk's
+(`handlers/webhook/native.py`), and then answers the same.
 
-What a client sent never gets a 5xx (CONTRACT §3): 413, 401 or 400, each one log line. The
-one 503 is a server fault, the database unreachable, and says so. Any other fault is ours (a
-bug): logged once with its traceback and answered 400 with `field: null`, so that the
-helpdesk does not retry an event that would fail the same way again.
+What a client sent never gets a 5xx (CONTRACT §3), on any of these routes: 413, 401 or
+400, each one log line. The one 503 is a server fault, the database unreachable, and says
+so. Any other fault is ours (a bug, an adapter's included): logged once with its traceback
+and answered 400 with `field: null`, so that the helpdesk does not retry an event that
+would fail the same way again.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from chatops.runtime import Runtime
 from chatops.tickets.ingest import IngestResult
@@ -46,17 +50,41 @@ class Answer:
 # The two answers of a stored event, serialised once (this is the busiest endpoint).
 _ACCEPTED = Answer(202, json.dumps({"accepted": True, "duplicate": False}).encode())
 _DUPLICATE = Answer(200, json.dumps({"accepted": True, "duplicate": True}).encode())
+EMPTY = Answer(200, b"")  # what a HEAD request that checks the URL gets
 UNAVAILABLE = "database unavailable: the event was not stored; send it again later"
 OUR_FAULT = "chatops failed on this event (a fault on our side, logged); it was not stored"
 
 
-class HelpdeskAnswers:
-    """`count(result)` counts each request by its outcome; `on_accepted()` runs after a
-    new event was committed (it wakes the delivery worker)."""
+@dataclass(frozen=True)
+class Admitted:
+    """A request that passed every check: its events to store, in order, or the kind of a
+    well-formed event the app has no use for (no events then)."""
 
-    def __init__(self, secret: str, count: Callable[[str], None],
+    events: tuple[HelpdeskEvent, ...]
+    ignored: str | None = None
+
+
+class RouteAnswers(Protocol):
+    """What a webhook route asks, whichever server serves it."""
+
+    def too_large(self, content_length: int | None) -> Answer | None: ...
+
+    def check(self, body: bytes, headers: Mapping[str, str]) -> Admitted | Answer: ...
+
+    def answer(self, admitted: Admitted, results: list[IngestResult]) -> Answer: ...
+
+    def failed(self, exc: Exception) -> Answer: ...
+
+
+class WebhookAnswers:
+    """The answers every helpdesk route shares; a route adds only `admit`, its own checks.
+    `route` names it in the log (`helpdesk`, `zendesk` …); `count(result)` counts each
+    request by its outcome; `on_accepted()` runs after a new event was committed (it wakes
+    the delivery worker)."""
+
+    def __init__(self, route: str, count: Callable[[str], None],
                  on_accepted: Callable[[], None]) -> None:
-        self.secret = secret
+        self.route = route
         self.count = count
         self.on_accepted = on_accepted
 
@@ -67,26 +95,31 @@ class HelpdeskAnswers:
             return _error("body over 1 MiB", None, 413)
         return None
 
-    def admit(self, body: bytes, timestamp: str | None,
-              signature: str | None) -> HelpdeskEvent | Answer:
-        """The event to store, or the answer that refuses it. `body`: the raw bytes as
-        received, at most 1 MiB + 1 byte (one more tells a chunked body over the limit)."""
+    def check(self, body: bytes, headers: Mapping[str, str]) -> Admitted | Answer:
+        """The events to store, or the answer that refuses them. `body`: the raw bytes as
+        received, at most 1 MiB + 1 byte (one more tells a chunked body over the limit);
+        `headers` by lower-case name. A fault of ours while checking is `failed`."""
         if len(body) > MAX_BODY:
             self.count("too_large")
             return _error("body over 1 MiB", None, 413)
-        why = check(self.secret, timestamp, signature, body, time.time())
-        if why:
-            log.warning("helpdesk webhook rejected (401): %s", why)
-            self.count("unauthorized")
-            return _error("invalid signature", None, 401)
         try:
-            return parse_event(body)
+            return self.admit(body, headers)
         except EventRejected as exc:
-            log.info("helpdesk event rejected (400): %s", exc.error)
+            log.info("%s event rejected (400): %s", self.route, exc.error)
             self.count("invalid")
             return _error(exc.error, exc.field, 400)
         except Exception as exc:  # a fault of ours, not of the body
             return self.failed(exc)
+
+    def admit(self, body: bytes, headers: Mapping[str, str]) -> Admitted | Answer:
+        """The route's own checks: its signature (`unauthorized` when it fails), its body
+        (raises EventRejected, a 400 naming the field)."""
+        raise NotImplementedError
+
+    def unauthorized(self, why: str) -> Answer:
+        log.warning("%s webhook rejected (401): %s", self.route, why)
+        self.count("unauthorized")
+        return _error("invalid signature", None, 401)
 
     def stored(self, result: IngestResult) -> Answer:
         if result.duplicate:
@@ -99,12 +132,39 @@ class HelpdeskAnswers:
     def failed(self, exc: Exception) -> Answer:
         """The answer when checking or storing an admitted event raised."""
         if database_unavailable(exc):
-            log.error("helpdesk event not stored (503): database unavailable: %s", one_line(exc))
+            log.error("%s event not stored (503): database unavailable: %s", self.route,
+                      one_line(exc))
             self.count("unavailable")
             return _error(UNAVAILABLE, None, 503)
-        log.error("helpdesk event not stored (400): a fault of chatops", exc_info=exc)
+        log.error("%s event not stored (400): a fault of chatops", self.route, exc_info=exc)
         self.count("failed")
         return _error(OUR_FAULT, None, 400)
+
+    def answer(self, admitted: Admitted, results: list[IngestResult]) -> Answer:
+        """Accepted when any of the request's events was new; a duplicate when all had been
+        stored before; ignored (200, and nothing happened) when it had none the app uses."""
+        if not results:
+            self.count("ignored")
+            return Answer(200, json.dumps({"accepted": True, "ignored": admitted.ignored or ""}
+                                          ).encode())
+        fresh = [r for r in results if not r.duplicate]
+        return self.stored(fresh[0] if fresh else results[0])
+
+
+class HelpdeskAnswers(WebhookAnswers):
+    """/webhooks/helpdesk: the app's own event format (CONTRACT §3, §4)."""
+
+    def __init__(self, secret: str, count: Callable[[str], None],
+                 on_accepted: Callable[[], None]) -> None:
+        super().__init__("helpdesk", count, on_accepted)
+        self.secret = secret
+
+    def admit(self, body: bytes, headers: Mapping[str, str]) -> Admitted | Answer:
+        why = check(self.secret, headers.get(_TIMESTAMP), headers.get(_SIGNATURE), body,
+                    time.time())
+        if why:
+            return self.unauthorized(why)
+        return Admitted((parse_event(body),))
 
 
 def _error(message: str, field: str | None, status: int) -> Answer:
@@ -124,27 +184,36 @@ def answers_for(rt: Runtime) -> HelpdeskAnswers:
                            rt.wakeup.notify)
 
 
-def native_route(answers: HelpdeskAnswers,
-                 submit: Callable[[HelpdeskEvent], Future[IngestResult]],
-                 ) -> Callable[[int | None, bytes, Mapping[str, str]], Awaitable[Answer]]:
-    """The webhook for an event loop: `(content_length, body, headers) -> answer`, where
-    `body` was read before (empty when `too_large` refuses it) and `headers` has
-    lower-case names. `submit` queues the event for the group-commit writer; the answer
-    comes once it is committed, as in the Flask route."""
-    timestamp, signature = TIMESTAMP.lower(), SIGNATURE.lower()
+_TIMESTAMP, _SIGNATURE = TIMESTAMP.lower(), SIGNATURE.lower()
+NativeRoute = Callable[[int | None, bytes, Mapping[str, str]], Awaitable[Answer]]
 
-    async def helpdesk(content_length: int | None, body: bytes,
-                       headers: Mapping[str, str]) -> Answer:
+
+def native_route(answers: RouteAnswers,
+                 submit: Callable[[HelpdeskEvent], Future[IngestResult]]) -> NativeRoute:
+    """A webhook for an event loop: `(content_length, body, headers) -> answer`, where
+    `body` was read before (empty when `too_large` refuses it) and `headers` has
+    lower-case names. `submit` queues each event for the group-commit writer (in order:
+    one writer, one queue); the answer comes once they are committed, as in the Flask
+    route."""
+
+    async def webhook(content_length: int | None, body: bytes,
+                      headers: Mapping[str, str]) -> Answer:
         refused = answers.too_large(content_length)
         if refused is not None:
             return refused
-        admitted = answers.admit(body, headers.get(timestamp), headers.get(signature))
+        admitted = answers.check(body, headers)
         if isinstance(admitted, Answer):
             return admitted
         try:
-            result = await asyncio.wrap_future(submit(admitted))
+            queued = [submit(event) for event in admitted.events]
+            results = [await asyncio.wrap_future(done) for done in queued]
         except Exception as exc:
             return answers.failed(exc)
-        return answers.stored(result)
+        return answers.answer(admitted, results)
 
-    return helpdesk
+    return webhook
+
+
+async def head_ok(content_length: int | None, body: bytes, headers: Mapping[str, str]) -> Answer:
+    """A HEAD request that checks the URL exists (Intercom's, when a webhook is saved)."""
+    return EMPTY

@@ -1,6 +1,7 @@
-"""Hostile requests to both endpoints, as hypothesis strategies: valid signed seeds (helpdesk
-events; tests/slack_requests.py for Slack), mutated (tests/fuzz/mutations.py), then signed
-as the sender signs, or forged.
+"""Hostile requests to every endpoint, as hypothesis strategies: valid signed seeds (helpdesk
+events; each native helpdesk's documented payloads, tests/helpdesk_requests.py; Slack's,
+tests/slack_requests.py), mutated (tests/fuzz/mutations.py), then signed as the sender signs,
+or forged.
 
 A strategy gives a `Hostile`: its body, and either how to forge its headers or None (sign
 it). The test signs it when it sends it: the signature must carry the time of sending.
@@ -9,8 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -20,6 +25,19 @@ from bench.common import SIGNING_SECRET, WEBHOOK_SECRET
 from chatops.tickets.signature import sign as helpdesk_sign
 from tests.events import comment, event
 from tests.fuzz.mutations import encode_form, mangled_bytes, mutated_form, mutated_json
+from tests.helpdesk_requests import (
+    FRESHDESK_TOKEN,
+    JIRA_SECRET,
+    Signed,
+    fixture,
+    freshdesk,
+    freshdesk_rule,
+    intercom,
+    jira,
+    valid_requests,
+    zendesk,
+    zendesk_csat,
+)
 from tests.slack_requests import FORM, SEEDS, Seed
 
 UNIQUE = "@@unique@@"  # in a seed's event id: replaced by a fresh value when sent
@@ -45,6 +63,8 @@ class Hostile:
         kind, value = self.forgery or ("none", None)
         secret = value if kind == "secret" else None
         ts = str(now + value) if kind == "skew" else value if kind == "timestamp" else str(now)
+        if self.path in NATIVE:
+            return self._native(kind, value)
         if self.path == "/slack/events":
             headers = _slack(self.body, ts, secret or SIGNING_SECRET)
             names = ("X-Slack-Request-Timestamp", "X-Slack-Signature")
@@ -58,6 +78,30 @@ class Hostile:
             headers.pop(names[value])
         elif kind == "other body":
             headers = Hostile(self.path, self.body + b" ", self.content_type, None).headers()
+        if self.content_type:
+            headers["Content-Type"] = self.content_type
+        return headers
+
+    def _native(self, kind: str, value: Any) -> dict[str, str]:
+        """Signed as the helpdesk signs (tests/helpdesk_requests.py), or forged (NATIVE_FORGERIES)."""
+        helpdesk = NATIVE[self.path]
+        sign = _NATIVE_SIGNERS[helpdesk]
+        if kind == "secret":
+            headers = sign(self.body, value).headers
+        elif kind == "skew":  # Zendesk's timestamp
+            headers = sign(self.body, None, datetime.now(UTC) + timedelta(seconds=value)).headers
+        elif kind == "other body":
+            headers = sign(self.body + b" ", None).headers
+        else:
+            headers = sign(self.body, None).headers
+        header = _NATIVE_PROOF[helpdesk]
+        if kind == "signature":
+            headers[header] = value(headers[header])
+        elif kind == "timestamp":
+            headers["x-zendesk-webhook-signature-timestamp"] = value
+        elif kind == "missing":
+            headers.pop(header)
+        headers.pop("Content-Type", None)
         if self.content_type:
             headers["Content-Type"] = self.content_type
         return headers
@@ -119,9 +163,76 @@ def webhook_requests(draw: st.DrawFn) -> Hostile:
 
 
 def _json(data: dict[str, Any]) -> bytes:
-    import json
-
     return json.dumps(data).encode()
+
+
+# -- the native helpdesk webhooks (CONTRACT §4a) --------------------------------------------------
+NATIVE = {"/webhooks/zendesk": "zendesk", "/webhooks/jira": "jira",
+          "/webhooks/intercom": "intercom", "/webhooks/freshdesk": "freshdesk"}
+_NATIVE_PROOF = {"zendesk": "x-zendesk-webhook-signature", "jira": "X-Hub-Signature",
+                 "intercom": "X-Hub-Signature", "freshdesk": "X-Chatops-Token"}
+_Signer = Callable[..., Signed]  # (body, secret or None, [when]) -> the signed request
+
+
+def _zendesk(body: bytes, secret: str | None, at: datetime | None = None) -> Signed:
+    # a fresh invocation id each time, as Zendesk gives each call (its retries keep theirs)
+    return zendesk(body, at=at, invocation=uuid.uuid4().hex,
+                   **({"secret": secret} if secret else {}))
+
+
+_NATIVE_SIGNERS: dict[str, _Signer] = {
+    "zendesk": _zendesk,
+    "jira": lambda body, secret, *_: jira(body, secret=secret or JIRA_SECRET,
+                                           identifier=uuid.uuid4().hex[:10]),
+    "intercom": lambda body, secret, *_: intercom(body, **({"secret": secret} if secret else {})),
+    "freshdesk": lambda body, secret, *_: freshdesk(body, token=secret or FRESHDESK_TOKEN),
+}
+
+
+def _native_seeds() -> list[tuple[str, Any]]:
+    """(path, JSON) of documented payloads of each helpdesk: tickets, comments, ratings."""
+    signed = list(valid_requests().values()) + [
+        zendesk(fixture("zendesk", "ticket_comment_added.json")),
+        zendesk(fixture("zendesk", "ticket_status_changed.json")),
+        zendesk(zendesk_csat("bad")),
+        jira(fixture("jira", "comment_created.json")),
+        jira(fixture("jira", "issue_updated_status.json")),
+        intercom(fixture("intercom", "conversation_rating_added.json")),
+        intercom(fixture("intercom", "conversation_admin_noted.json")),
+        freshdesk(freshdesk_rule("agent-reply", **{"ticket.latest_public_comment": "Try again"})),
+        freshdesk(freshdesk_rule("rating-bad")),
+    ]
+    return [(s.path, json.loads(s.body)) for s in signed]
+
+
+NATIVE_SEEDS = _native_seeds()
+NATIVE_FORGERIES: dict[str, list[tuple[str, Any]]] = {
+    helpdesk: [("secret", "not-the-secret"), ("missing", None), ("other body", None),
+               ("signature", lambda s: s[:-1]), ("signature", lambda s: s + "0"),
+               ("signature", lambda s: ""),
+               ("signature", lambda s: s[:-1] + ("1" if s.endswith("0") else "0")),
+               ("signature", lambda s: s + "," + s)]
+    for helpdesk in NATIVE.values()}
+NATIVE_FORGERIES["freshdesk"].remove(("other body", None))  # its token signs no body
+NATIVE_FORGERIES["zendesk"] += [
+    ("skew", -301), ("skew", 310), ("skew", -10 ** 6), ("timestamp", "1e10"),
+    ("timestamp", ""), ("timestamp", "2026-02-30T00:00:00Z"), ("timestamp", "9" * 5000)]
+
+
+@st.composite
+def native_requests(draw: st.DrawFn) -> Hostile:
+    """A native helpdesk's documented payload, mutated, signed as that helpdesk signs it;
+    one in five forged in one of the ways that helpdesk's check must see."""
+    path, seed = draw(st.sampled_from(NATIVE_SEEDS))
+    how = draw(st.sampled_from(["json", "json", "json", "json", "bytes", "valid"]))
+    body = (draw(mutated_json(seed)).encode("utf-8", "surrogatepass") if how == "json"
+            else json.dumps(seed).encode())
+    if how == "bytes":
+        body = draw(mangled_bytes(body))
+    content_type = draw(st.sampled_from(["application/json"] * 4 + CONTENT_TYPES))
+    forged = draw(st.integers(0, 4)) == 0
+    forgery = draw(st.sampled_from(NATIVE_FORGERIES[NATIVE[path]])) if forged else None
+    return Hostile(path, body, content_type, forgery)
 
 
 # -- Slack ---------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The fuzz suite: thousands of hostile requests, over real HTTP, to a running `chatops serve`
-(its web process, against the fake Slack), on both endpoints. For every request:
+(its web process, against the fake Slack), on every endpoint: Slack's, the helpdesk webhook of
+CONTRACT §4 and the four native helpdesk routes of §4a. For every request:
 
 - no 5xx, and an answer within 2 s;
 - 401 exactly when it was forged (a request signed as the sender signs is never 401);
@@ -46,7 +47,8 @@ from db.migrate import upgrade
 from db.models import Base, OutboxMessage
 from db.session import make_engine
 from tests.conftest import BASE_CONFIG, PG_URL, assert_every_message_valid
-from tests.fuzz.requests import UNIQUE, Hostile, slack_strategy, webhook_requests
+from tests.fuzz.requests import UNIQUE, Hostile, native_requests, slack_strategy, webhook_requests
+from tests.helpdesk_requests import SECRET_VARIABLES, valid_requests
 from tests.slack_requests import seeds
 
 EXAMPLES = int(os.environ.get("CHATOPS_FUZZ_EXAMPLES") or 0)
@@ -129,7 +131,7 @@ def running(tmp_path_factory: pytest.TempPathFactory, _pg_engine: Any) -> Iterat
     tmp = tmp_path_factory.mktemp("fuzz")
     fake = FakeSlack(token=TOKEN, users={"bob@example.com": "U0AGENT1"}).start()
     server = Server(teams=0, extra_config=BASE_CONFIG, args=["--no-worker"], workdir=tmp,
-                    fake=fake, database_url=_database(tmp))
+                    fake=fake, database_url=_database(tmp), env=SECRET_VARIABLES)
     engine = make_engine(server.database_url)
     try:
         yield Running(server, engine)
@@ -164,6 +166,12 @@ def test_hostile_webhooks(running: Running, request: Hostile) -> None:
 
 
 @FUZZ
+@given(request=native_requests())
+def test_hostile_native_webhooks(running: Running, request: Hostile) -> None:
+    _check(running, request)
+
+
+@FUZZ
 @given(data=st.data())
 def test_hostile_slack_requests(running: Running, data: st.DataObject) -> None:
     # respond() of a lazy listener reaches the fake Slack (a 404 there), not the internet
@@ -181,6 +189,11 @@ def test_the_app_is_healthy_afterwards(running: Running) -> None:
     valid = Hostile("/webhooks/helpdesk", helpdesk_request(ticket_event(1, "support", "after"))[0],
                     "application/json", None)
     assert running.send(valid)[0] == 202
+    for helpdesk, signed in valid_requests().items():  # each native route still takes its own
+        conn.request("POST", signed.path, body=signed.body, headers=signed.headers)
+        answer = conn.getresponse()
+        assert answer.status in (200, 202), (helpdesk, answer.status, answer.read())
+        answer.read()
     command = seeds()[0]
     status, _, answer = running.send(Hostile("/slack/events", command.body()[0], command.body()[1],
                                              None))

@@ -88,6 +88,21 @@ def test_an_item_left_unanswered_is_named(app: Harness) -> None:
     assert app.rows(QaReview) == []
 
 
+@pytest.mark.parametrize("broken", ["a string", ["a list"], {"qa_item_result": "a string"}])
+def test_a_malformed_answer_is_an_unanswered_item(app: Harness, broken: Any,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """A signed submission whose `state.values` holds something that is not a block's state
+    (found by the fuzz suite) is answered as an unanswered item, with no fault logged."""
+    view = opened_checklist(app)
+    values = choose(view, dict.fromkeys(ALL, "pass"))
+    values["qa_item:knowledge"] = broken
+    with caplog.at_level(logging.ERROR):
+        body = answer(submit(app, "U0QA1", view, values))
+    assert body["response_action"] == "errors"
+    assert list(body["errors"]) == ["qa_item:knowledge"]
+    assert app.rows(QaReview) == [] and "Traceback" not in caplog.text
+
+
 def test_submitting_the_same_view_twice_stores_one_review_and_sends_once(app: Harness) -> None:
     view = opened_checklist(app)
     values = choose(view, dict.fromkeys(ALL, "pass"))

@@ -11,6 +11,7 @@ from chatops.clock import FixedClock
 from db.models_review import WeeklyReview
 from jobs.scheduler import WEEKLY_REVIEW, make_scheduler
 from jobs.weekly_review import catch_up_reviews
+from tests.events import event
 from tests.review.support import review_config
 
 
@@ -67,15 +68,29 @@ def test_a_teams_own_time_zone_wins_over_the_global_one(make_harness: Any) -> No
 
 def test_a_review_missed_while_stopped_is_posted_at_start_once(make_harness: Any) -> None:
     moment = utc(2026, 11, 30, 9)                 # Monday 10:00 in Berlin
-    clock = FixedClock(moment + timedelta(hours=3))
+    clock = FixedClock(moment - timedelta(days=2))
     app = make_harness(review_config(), clock=clock)
+    assert app.post_event(event()).status_code == 202  # in service before that moment
+    clock.set(moment + timedelta(hours=3))
     catch_up_reviews(app.rt)
     catch_up_reviews(app.rt)
     reviews = app.rows(WeeklyReview)
     assert sorted(r.team for r in reviews) == ["other", "support"]
     assert all(r.window_end == moment and r.created_at == clock.now() for r in reviews)
     assert app.deliver(max_seconds=60) == 0
-    assert len([m for m in app.fake.messages("C0SUPPORT") if not m["thread_ts"]]) == 1
+    assert len([m for m in app.fake.messages("C0SUPPORT") if not m["thread_ts"]
+                and m["text"].startswith("Weekly review")]) == 1
+
+
+def test_a_first_start_on_a_fresh_database_catches_up_nothing(make_harness: Any) -> None:
+    """Installed on a Monday afternoon, the app does not post a review of a week it never saw."""
+    clock = FixedClock(utc(2026, 11, 30, 9) + timedelta(hours=3))
+    app = make_harness(review_config(), clock=clock)
+    catch_up_reviews(app.rt)
+    assert app.rows(WeeklyReview) == []
+    assert app.post_event(event()).status_code == 202  # in service from now on …
+    catch_up_reviews(app.rt)
+    assert app.rows(WeeklyReview) == []  # … which is after the moment missed
 
 
 def test_a_review_missed_long_ago_is_left_to_be_run_by_hand(make_harness: Any) -> None:

@@ -2,7 +2,7 @@
 which outbox rows may be coalesced under a backlog.
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0009
 """
 import sqlalchemy as sa
 from alembic import op
@@ -10,7 +10,7 @@ from alembic import op
 from db.types import UTCDateTime
 
 revision = "0007"
-down_revision = "0006"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
