@@ -27,8 +27,8 @@ def _container(post: dict[str, Any]) -> dict[str, Any]:
     return container
 
 
-def _ticket(make_harness: Any) -> Any:
-    app = make_harness(clock=FixedClock(T0))
+def _ticket(make_harness: Any, **harness: Any) -> Any:
+    app = make_harness(clock=FixedClock(T0), **harness)
     app.post_event(event(subject="Login [broken](https://evil.example) *now*"))
     assert app.deliver() == 0
     return app
@@ -63,15 +63,18 @@ def test_legacy_connector_url_gets_message_cards_with_theme_colour(
 
 
 def test_failing_teams_is_retried_and_never_holds_up_slack(make_harness: Any) -> None:
-    app = _ticket(make_harness)
+    # No pace: the channel's next post is allowed at once after the parent's (a pace, even
+    # the harness's 20 ms, could hold the nudge out of the one pass below).
+    app = _ticket(make_harness, pace=timedelta(0))
     app.fake.fail_teams("support", 2, status=503)
     app.rt.clock.set(T0 + timedelta(minutes=31))  # type: ignore[attr-defined]
     from jobs.sla_scan import run_sla_scan
     assert run_sla_scan(app.rt).sent == 1
 
-    # One pass, waited for: it expands the nudge and sends what is due in parallel, Teams
-    # by its own senders. Not a loop of passes until Slack has it: a pass more than half a
-    # second later would probe Teams again (its pause, 0.5-1 s) and could see it answer.
+    # One pass, waited for: it expands the nudge and sends everything due, Slack and Teams
+    # in parallel by their own senders. Not a loop of passes until Slack has it: a pass half
+    # a second later or more would probe Teams again (its pause: 0.5-1 s, then 1-2 s) and
+    # could see it answer before the test looked.
     app.rt.worker.run_once()
     assert [colour(n) for n in nudges(app)] == [BREACH]   # Slack went through at once …
     assert len(app.fake.dms("U0LEAD1")) == 1
