@@ -120,7 +120,8 @@ def test_a_port_that_is_not_one_is_refused(args: list[str], tmp_path: Path) -> N
                                  "postgresql+psycopg://chatops:hunter2@127.0.0.1:1/gone"])
 def test_a_database_it_cannot_use_is_one_line(url: str, tmp_path: Path) -> None:
     for command in (["db", "upgrade"], ["jobs", "run", "deliver", "--config",
-                                        str(ROOT / "app.yaml")]):
+                                        str(ROOT / "app.yaml")],
+                    ["worker", "--config", str(ROOT / "app.yaml")]):  # checked in a child
         line = _one_line_refusal(chatops(*command, cwd=tmp_path,
                                          env={"DATABASE_URL": url.format(tmp=tmp_path)}), 1)
         assert "DATABASE_URL" in line and "hunter2" not in line
