@@ -32,7 +32,7 @@ from chatops.admin.command_line import (
 from chatops.admin.review import ReviewTrigger
 from chatops.clock import Clock
 from chatops.config import AppConfig
-from chatops.team_settings import LEADS, VISIBILITY, effective
+from chatops.team_settings import LEADS, VISIBILITY, effective_all
 from db.session import read_only
 
 Message = dict[str, Any]
@@ -87,17 +87,17 @@ class SlashCommands:
             s, self.config, lead.op, lead.team, lead.user, actor, self.clock.now()))
 
     def _settings(self) -> Message:
-        views = []
         with self.sessions() as session:
-            read_only(session)
-            for team in self.config.teams:
-                vis = effective(session, self.config, team.name, VISIBILITY)
-                leads = effective(session, self.config, team.name, LEADS)
-                views.append(admin_blocks.TeamSettingsView(
-                    name=team.name, channel=team.channel, visibility=vis.value,
-                    leads=list(leads.value),
-                    visibility_origin=admin_blocks.Origin(vis.changed_by, vis.changed_at),
-                    leads_origin=admin_blocks.Origin(leads.changed_by, leads.changed_at)))
+            values = effective_all(read_only(session), self.config,
+                                   (team.name for team in self.config.teams))
+        views = []
+        for team in self.config.teams:
+            vis, leads = values[team.name, VISIBILITY], values[team.name, LEADS]
+            views.append(admin_blocks.TeamSettingsView(
+                name=team.name, channel=team.channel, visibility=vis.value,
+                leads=list(leads.value),
+                visibility_origin=admin_blocks.Origin(vis.changed_by, vis.changed_at),
+                leads_origin=admin_blocks.Origin(leads.changed_by, leads.changed_at)))
         return admin_blocks.settings_message(views, list(self.config.admins))
 
     def _review(self, verb: str, team_name: str, actor: str) -> Answer:
