@@ -33,7 +33,7 @@ from chatops.admin.review import ReviewTrigger
 from chatops.clock import Clock
 from chatops.config import AppConfig
 from chatops.team_settings import LEADS, VISIBILITY, effective_all
-from db.session import read_only
+from db.session import one_read
 
 Message = dict[str, Any]
 log = logging.getLogger("chatops.admin")
@@ -72,8 +72,7 @@ class SlashCommands:
             return Answer(verb, self._settings())
         if isinstance(command, ShowAudit):
             with self.sessions() as session:
-                read_only(session)  # on SQLite: no write lock for a read
-                lines = audit.latest(session)
+                lines = audit.latest(one_read(session))
             return Answer(verb, admin_blocks.audit_message(lines))
         if isinstance(command, PostReview):
             return self._review(verb, command.team, actor)
@@ -88,7 +87,7 @@ class SlashCommands:
 
     def _settings(self) -> Message:
         with self.sessions() as session:
-            values = effective_all(read_only(session), self.config,
+            values = effective_all(one_read(session), self.config,
                                    (team.name for team in self.config.teams))
         views = []
         for team in self.config.teams:
