@@ -27,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chatops.admin.slash import SlashCommands
 from chatops.app import Runtime, build_bolt, build_runtime, create_app, native_routes, start_background_scheduler
 from chatops.cli import LOG_FORMAT, configure_logging
 from chatops.config import load_config
@@ -200,6 +201,7 @@ def web_app() -> Any:
     front = BufferedFront(app, native_routes(rt), FrontLimits(
         max_body=app.config["MAX_CONTENT_LENGTH"], body_seconds=BODY_SECONDS), WEB_THREADS)
     served = _sandboxed(front, settings["sandbox"], rt) if settings.get("sandbox") else front
+    SlashCommands(rt.sessions, rt.config, rt.clock, review=rt.reviews.post_now).warm()
     freeze_startup_heap()
     return served
 

@@ -34,8 +34,10 @@ from chatops.clock import Clock
 from chatops.config import AppConfig
 from chatops.team_settings import LEADS, VISIBILITY, effective_all
 from db.session import one_read
+from domain.ratings import VISIBILITIES
 
 Message = dict[str, Any]
+WARM_UP = "U0WARMUP"  # the actor of warm()'s changes, which are rolled back
 log = logging.getLogger("chatops.admin")
 
 
@@ -84,6 +86,29 @@ class SlashCommands:
         lead = command
         return self._change(verb, lambda s: change_lead(
             s, self.config, lead.op, lead.team, lead.user, actor, self.clock.now()))
+
+    def warm(self) -> None:
+        """Run the commands' statements once, before the first request (`chatops serve`'s
+        web process), so that SQLAlchemy compiles them then, and not during the first
+        admin's change, while it holds the database's write lock and every other change
+        waits for it. The changes are made in a transaction that is rolled back: nothing is
+        stored, no audit row either. A failure (the database not up yet) only leaves the
+        compiling to the first commands."""
+        try:
+            self._settings()
+            with self.sessions() as session:
+                audit.latest(one_read(session))
+            team, now = self.config.teams[0].name, self.clock.now()
+            with self.sessions() as session:
+                try:  # each twice: an override's first write inserts it, the next updates it
+                    for mode in VISIBILITIES[:2]:
+                        set_visibility(session, self.config, team, mode, WARM_UP, now)
+                    for user in (f"{WARM_UP}1", f"{WARM_UP}2"):
+                        change_lead(session, self.config, "add", team, user, WARM_UP, now)
+                finally:
+                    session.rollback()
+        except Exception as exc:
+            log.warning("slash command warm-up skipped: %s", str(exc).splitlines()[0][:200])
 
     def _settings(self) -> Message:
         with self.sessions() as session:
