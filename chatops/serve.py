@@ -43,7 +43,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("chatops")
 
 WEB_SETTINGS_ENV = "CHATOPS_SERVE_WEB"  # JSON from the supervisor to its web process
-WEB_THREADS = 8  # run the Flask app's requests (Slack's, /healthz, /metrics)
+# Threads that run the Flask app's requests (Slack's, /healthz, /metrics). Few: the work is
+# interpreter time and short SQLite writes, so more threads only queue on the interpreter lock
+# and the writer lock, and hand them back more slowly (bench/slash_ack.py: the p99 of 20
+# concurrent clients' commands is about a third lower on 3 threads than on 8).
+WEB_THREADS = 3
 # What one client, or many, can hold in the web process. Connections over the bound wait in
 # the kernel's listen queue; each holds at most one body of 1 MiB, so bodies in memory stay
 # under MAX_CONNECTIONS MiB.
