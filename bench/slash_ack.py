@@ -8,8 +8,9 @@ subprocess against the fake Slack, sends signed slash commands (`help`, `setting
 admins' `visibility` and `leads` changes, a refused non-admin change) from concurrent
 clients, and checks every one was answered 200 with its ephemeral answer within Slack's
 3 seconds. Then the same signed commands go to a bare Bolt app (bench/bare_bolt.py: one
-listener that acks, served the same way), once with Bolt's default settings and once with
-`process_before_response` (as chatops runs its listeners). The three take turns, `--rounds`
+listener that acks, behind the same front on 8 threads, chatops's count when the target
+was set), once with Bolt's default settings and once with `process_before_response` (as
+chatops runs its listeners). The three take turns, `--rounds`
 times each. Prints p50/p99/max of the ack per verb, the bare apps', and the ratios of the
 p99s; exit 1 if any answer was late or wrong.
 """

@@ -13,6 +13,7 @@ directory, and the web process wakes the worker over a loopback UDP port after e
 """
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import multiprocessing
@@ -26,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chatops.admin.slash import SlashCommands
 from chatops.app import Runtime, build_bolt, build_runtime, create_app, native_routes, start_background_scheduler
 from chatops.cli import LOG_FORMAT, configure_logging
 from chatops.config import load_config
@@ -41,7 +43,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("chatops")
 
 WEB_SETTINGS_ENV = "CHATOPS_SERVE_WEB"  # JSON from the supervisor to its web process
-WEB_THREADS = 8  # run the Flask app's requests (Slack's, /healthz, /metrics)
+# Threads that run the Flask app's requests (Slack's, /healthz, /metrics). Few: the work is
+# interpreter time and short SQLite writes, so more threads only queue on the interpreter lock
+# and the writer lock, and hand them back more slowly (bench/slash_ack.py: the p99 of 20
+# concurrent clients' commands is about a third lower on 3 threads than on 8).
+WEB_THREADS = 3
 # What one client, or many, can hold in the web process. Connections over the bound wait in
 # the kernel's listen queue; each holds at most one body of 1 MiB, so bodies in memory stay
 # under MAX_CONNECTIONS MiB.
@@ -211,9 +217,21 @@ def web_app() -> Any:
     _exit_with_supervisor(settings["supervisor"])
     front = BufferedFront(app, native_routes(rt), FrontLimits(
         max_body=app.config["MAX_CONTENT_LENGTH"], body_seconds=BODY_SECONDS), WEB_THREADS)
-    if settings.get("sandbox"):
-        return _sandboxed(front, settings["sandbox"], rt)
-    return front
+    served = _sandboxed(front, settings["sandbox"], rt) if settings.get("sandbox") else front
+    SlashCommands(rt.sessions, rt.config, rt.clock, review=rt.reviews.post_now).warm()
+    freeze_startup_heap()
+    return served
+
+
+def freeze_startup_heap() -> None:
+    """What the web process built at its start (modules, the config, Flask, Bolt,
+    SQLAlchemy's tables: some 110,000 objects) lives as long as the process. Collect once
+    now, before the first request, and move it out of the cyclic collector's sight
+    (gc.freeze): otherwise the first full collection falls on the first requests (75-80 ms
+    under bench/slash_ack.py, holding every request in flight), and each later one scans
+    it all again."""
+    gc.collect()
+    gc.freeze()
 
 
 def _sandboxed(front: BufferedFront, settings: dict[str, Any], rt: Runtime) -> Any:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from db.session import make_engine
+from db.session import make_engine, make_session_factory, one_read
 
 
 def _write_rows(url: str, tag: str, count: int) -> None:
@@ -102,3 +102,25 @@ def test_waiting_for_another_process_gives_up_at_the_deadline(tmp_path: Path) ->
         holder.join(30)
     lock.acquire(time.monotonic() + 5)  # free again once the holder is gone
     lock.release()
+
+
+def test_a_one_read_session_reads_committed_rows_beside_a_writer_without_a_transaction(
+        tmp_path: Path) -> None:
+    """`one_read`: a single SELECT that is its own transaction on SQLite (no BEGIN, no
+    ROLLBACK): it neither waits for a writer nor sees the writer's uncommitted row."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (tag TEXT, n INTEGER)"))
+        conn.execute(text("INSERT INTO t VALUES ('committed', 1)"))
+    sessions = make_session_factory(engine)
+    with engine.begin() as writer:  # holds the write lock of this process and of SQLite
+        writer.execute(text("INSERT INTO t VALUES ('uncommitted', 2)"))
+        with sessions() as session:
+            tags = one_read(session).execute(text("SELECT tag FROM t")).scalars().all()
+            dbapi = session.connection().connection.dbapi_connection
+            assert dbapi is not None and not dbapi.in_transaction
+        assert tags == ["committed"]
+    with sessions() as session:
+        assert sorted(one_read(session).execute(text("SELECT tag FROM t")).scalars()) == [
+            "committed", "uncommitted"]
+    engine.dispose()

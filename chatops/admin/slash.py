@@ -32,10 +32,12 @@ from chatops.admin.command_line import (
 from chatops.admin.review import ReviewTrigger
 from chatops.clock import Clock
 from chatops.config import AppConfig
-from chatops.team_settings import LEADS, VISIBILITY, effective
-from db.session import read_only
+from chatops.team_settings import LEADS, VISIBILITY, effective_all
+from db.session import one_read
+from domain.ratings import VISIBILITIES
 
 Message = dict[str, Any]
+WARM_UP = "U0WARMUP"  # the actor of warm()'s changes, which are rolled back
 log = logging.getLogger("chatops.admin")
 
 
@@ -72,8 +74,7 @@ class SlashCommands:
             return Answer(verb, self._settings())
         if isinstance(command, ShowAudit):
             with self.sessions() as session:
-                read_only(session)  # on SQLite: no write lock for a read
-                lines = audit.latest(session)
+                lines = audit.latest(one_read(session))
             return Answer(verb, admin_blocks.audit_message(lines))
         if isinstance(command, PostReview):
             return self._review(verb, command.team, actor)
@@ -86,18 +87,41 @@ class SlashCommands:
         return self._change(verb, lambda s: change_lead(
             s, self.config, lead.op, lead.team, lead.user, actor, self.clock.now()))
 
+    def warm(self) -> None:
+        """Run the commands' statements once, before the first request (`chatops serve`'s
+        web process), so that SQLAlchemy compiles them then, and not during the first
+        admin's change, while it holds the database's write lock and every other change
+        waits for it. The changes are made in a transaction that is rolled back: nothing is
+        stored, no audit row either. A failure (the database not up yet) only leaves the
+        compiling to the first commands."""
+        try:
+            self._settings()
+            with self.sessions() as session:
+                audit.latest(one_read(session))
+            team, now = self.config.teams[0].name, self.clock.now()
+            with self.sessions() as session:
+                try:  # each twice: an override's first write inserts it, the next updates it
+                    for mode in VISIBILITIES[:2]:
+                        set_visibility(session, self.config, team, mode, WARM_UP, now)
+                    for user in (f"{WARM_UP}1", f"{WARM_UP}2"):
+                        change_lead(session, self.config, "add", team, user, WARM_UP, now)
+                finally:
+                    session.rollback()
+        except Exception as exc:
+            log.warning("slash command warm-up skipped: %s", str(exc).splitlines()[0][:200])
+
     def _settings(self) -> Message:
-        views = []
         with self.sessions() as session:
-            read_only(session)
-            for team in self.config.teams:
-                vis = effective(session, self.config, team.name, VISIBILITY)
-                leads = effective(session, self.config, team.name, LEADS)
-                views.append(admin_blocks.TeamSettingsView(
-                    name=team.name, channel=team.channel, visibility=vis.value,
-                    leads=list(leads.value),
-                    visibility_origin=admin_blocks.Origin(vis.changed_by, vis.changed_at),
-                    leads_origin=admin_blocks.Origin(leads.changed_by, leads.changed_at)))
+            values = effective_all(one_read(session), self.config,
+                                   (team.name for team in self.config.teams))
+        views = []
+        for team in self.config.teams:
+            vis, leads = values[team.name, VISIBILITY], values[team.name, LEADS]
+            views.append(admin_blocks.TeamSettingsView(
+                name=team.name, channel=team.channel, visibility=vis.value,
+                leads=list(leads.value),
+                visibility_origin=admin_blocks.Origin(vis.changed_by, vis.changed_at),
+                leads_origin=admin_blocks.Origin(leads.changed_by, leads.changed_at)))
         return admin_blocks.settings_message(views, list(self.config.admins))
 
     def _review(self, verb: str, team_name: str, actor: str) -> Answer:

@@ -7,14 +7,13 @@ from slack_bolt import Ack, App
 
 from chatops.admin.slash import SlashCommands
 from chatops.runtime import Runtime
-from handlers.slack.middleware import admins_only_for_changes, count_slash_verbs
+from handlers.slack.middleware import slash_gate
 
 
 def register(app: App, rt: Runtime) -> None:
     config = rt.config
     service = SlashCommands(rt.sessions, config, rt.clock, review=rt.reviews.post_now)
-    middleware = [count_slash_verbs(rt.metrics),
-                  admins_only_for_changes(config.admins, config.slash_command)]
+    middleware = [slash_gate(rt.metrics, config.admins, config.slash_command)]
 
     @app.command(config.slash_command, middleware=middleware)
     def slash_command(ack: Ack, command: dict[str, Any]) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt import Ack, BoltResponse
 
 from blocks import admin as admin_blocks
+from blocks.slash_answers import VERBS
 from chatops.admin.command_line import CHANGE_VERBS, verb_of
-from chatops.admin.slash import metric_verb
 from chatops.metrics import Metrics
 
 log = logging.getLogger("chatops.slack")
@@ -17,15 +17,17 @@ log = logging.getLogger("chatops.slack")
 Middleware = Callable[..., Any]
 
 
-def admins_only_for_changes(admins: Iterable[str], command: str) -> Middleware:
-    """Slash command lines that change something (`visibility`, `leads`, `review`) go on only
-    for app.yaml's `admins`; anyone else gets an ephemeral refusal as the ack, and nothing
-    runs. Read-only lines (`help`, `settings`, `audit`) are open to everyone."""
+def slash_gate(metrics: Metrics, admins: Iterable[str], command: str) -> Middleware:
+    """Before the slash command's listener, in one middleware (each costs Bolt a lookup of
+    its arguments): every command line is counted in `chatops_slash_commands_total{verb}`,
+    refused ones included; lines that change something (`visibility`, `leads`, `review`) go
+    on only for app.yaml's `admins`, anyone else gets an ephemeral refusal as the ack, and
+    nothing runs. Read-only lines (`help`, `settings`, `audit`) are open to everyone."""
     allowed = frozenset(admins)
 
-    def admin_gate(body: dict[str, Any], ack: Ack,
-                   next_: Callable[[], None]) -> BoltResponse | None:
+    def gate(body: dict[str, Any], ack: Ack, next_: Callable[[], None]) -> BoltResponse | None:
         verb = verb_of(body.get("text"))
+        metrics.slash_commands.labels(verb if verb in VERBS else "unknown").inc()
         user = str(body.get("user_id") or "")
         if verb in CHANGE_VERBS and user not in allowed:
             log.info("refused %s %s from %s: not an admin", command, verb, user)
@@ -34,14 +36,4 @@ def admins_only_for_changes(admins: Iterable[str], command: str) -> Middleware:
         next_()
         return None
 
-    return admin_gate
-
-
-def count_slash_verbs(metrics: Metrics) -> Middleware:
-    """`chatops_slash_commands_total{verb}`: every command line, refused ones included."""
-
-    def count_verb(body: dict[str, Any], next_: Callable[[], None]) -> None:
-        metrics.slash_commands.labels(metric_verb(body.get("text"))).inc()
-        next_()
-
-    return count_verb
+    return gate

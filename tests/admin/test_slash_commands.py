@@ -183,3 +183,15 @@ def test_every_command_line_is_counted_by_verb(app: Harness) -> None:
     metrics = app.client.get("/metrics").get_data(as_text=True)
     for verb in ("help", "settings", "visibility", "unknown"):
         assert f'chatops_slash_commands_total{{verb="{verb}"}} 1.0' in metrics
+
+
+def test_the_start_up_warm_up_stores_nothing_and_changes_still_work(app: Harness) -> None:
+    from chatops.admin.slash import SlashCommands
+
+    rt = app.rt
+    SlashCommands(rt.sessions, rt.config, rt.clock, review=rt.reviews.post_now).warm()
+    nothing_changed(app)                                       # rolled back: no override, no audit
+    assert "`leads_only` → `score_only`" in answer_text(
+        slash(app, "U0ADMIN1", "visibility support score_only"))
+    [change] = app.rows(SettingChange)
+    assert (change.actor, json.loads(change.old_value)) == ("U0ADMIN1", "leads_only")
