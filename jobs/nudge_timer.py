@@ -8,14 +8,16 @@ changes a clock (a priority change, a pause, a reopen: in the web process, or in
 a scale-out) moves the earliest mark in the database; the timer reads it again at least every
 `POLL_SECONDS`, so a mark an event brought forward is never later than that. The interval scan
 (`sla.scan_every`) stays as the safety net; both scan under one lock. After downtime, the first
-scan finds every mark crossed meanwhile and sends only the most urgent, as before.
+scan finds every mark crossed meanwhile and sends only the most urgent, as before. A scan that
+fails, or leaves the earliest mark due (its ticket locked by another transaction), is tried
+again after 1 s, then 2, 4 … up to `MAX_RETRY_SECONDS`, not at once.
 """
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from chatops.runtime import Runtime
 from chatops.sla.scan import ScanResult
@@ -24,6 +26,7 @@ from jobs.sla_scan import run_sla_scan
 log = logging.getLogger("chatops.jobs.nudge_timer")
 
 POLL_SECONDS = 1.0  # the earliest mark is read again at least this often
+MAX_RETRY_SECONDS = 60.0  # the longest wait before scanning again for a mark a scan left due
 
 
 class NudgeTimer:
@@ -32,6 +35,8 @@ class NudgeTimer:
         self.poll_seconds = poll_seconds
         self._lock = threading.Lock()  # one scan at a time: the timer's or the interval's
         self._poke = threading.Event()
+        self._backoff = 0.0  # seconds; 0 while scans move the earliest mark
+        self._retry_at: datetime | None = None
 
     def next_wake(self) -> datetime | None:
         """When the timer scans next: the earliest unsent mark (None: no target runs)."""
@@ -40,9 +45,19 @@ class NudgeTimer:
     def tick(self) -> datetime | None:
         """Scan if a mark is due at the clock's now; returns the next moment to wake."""
         due = self.next_wake()
-        if due is not None and due <= self.rt.clock.now():
-            self.scan()
-            due = self.next_wake()
+        now = self.rt.clock.now()
+        if due is None or due > now:
+            self._backoff, self._retry_at = 0.0, None
+            return due
+        if self._retry_at is not None and now < self._retry_at:
+            return self._retry_at  # the last scan left this mark due: not again so soon
+        self.scan()
+        due = self.next_wake()
+        if due is not None and due <= now:  # the scan failed, or could not send that mark
+            self._backoff = min(self._backoff * 2 or 1.0, MAX_RETRY_SECONDS)
+            self._retry_at = now + timedelta(seconds=self._backoff)
+            return self._retry_at
+        self._backoff, self._retry_at = 0.0, None
         return due
 
     def scan(self) -> ScanResult | None:

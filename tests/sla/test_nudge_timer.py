@@ -115,3 +115,34 @@ def test_the_running_timer_sends_each_mark_within_a_moment_of_it(make_harness: A
     for mark, at in marks.items():
         due = created + timedelta(seconds=4) * (1 - mark / 10_000)
         assert timedelta(0) <= at - due < timedelta(seconds=1), (mark, at - due)
+
+
+def test_a_failing_scan_is_retried_with_backoff_not_in_a_loop(make_harness: Any,
+                                                                monkeypatch: Any) -> None:
+    """A scan that raises leaves its mark due: the timer tries again after 1 s, 2 s, 4 s …,
+    and once scans work again the mark is sent and the next one awaited."""
+    app = make_harness(clock=FixedClock(T0))
+    post_at(app, 0, event())
+    assert app.deliver() == 0
+    timer = NudgeTimer(app.rt)
+    wake = timer.next_wake()
+    assert wake is not None
+    scans: list[datetime] = []
+
+    def broken(rt: Any) -> None:
+        scans.append(rt.clock.now())
+        raise RuntimeError("the database said no")
+
+    monkeypatch.setattr("jobs.nudge_timer.run_sla_scan", broken)
+    clock = clock_of(app)
+    clock.set(wake)
+    assert timer.tick() == wake + timedelta(seconds=1)
+    assert timer.tick() == wake + timedelta(seconds=1) and len(scans) == 1  # no busy loop
+    clock.set(wake + timedelta(seconds=1))
+    assert timer.tick() == wake + timedelta(seconds=3)  # then 2 s
+    clock.set(wake + timedelta(seconds=2))
+    assert timer.tick() == wake + timedelta(seconds=3) and len(scans) == 2
+    monkeypatch.undo()
+    clock.set(wake + timedelta(seconds=3))
+    assert _at(timer.tick()) == T0 + URGENT_FIRST_RESPONSE * 3 / 4  # sent; the next mark
+    assert [n.mark for n in app.rows(SlaNudge) if n.sent] == [5000]
