@@ -68,12 +68,14 @@ class Claimer:
                     stopped: dict[str, pauses.Pause]) -> list[Any]:
         """Due rows, but none of a paused transport: only one, when its probe is due."""
         slack = stopped.get("slack")
+        held = [key.removeprefix("teams:") for key, pause in stopped.items()
+                if key.startswith("teams:") and pause.holds(now)]
         if slack is None or transport == "teams":
-            rows = claims.due_rows(session, now, limit, transport)
+            rows = claims.due_rows(session, now, limit, transport, held)
         else:  # Slack paused: its rows are not even looked at until the probe
             rows = [] if slack.holds(now) else claims.due_rows(session, now, 1, "slack")
             if transport is None:
-                rows += claims.due_rows(session, now, limit, "teams")
+                rows += claims.due_rows(session, now, limit, "teams", held)
         kept, probing = [], set()
         for row in rows:
             key = pauses.transport_key(row.transport, row.target)

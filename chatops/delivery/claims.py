@@ -8,6 +8,7 @@ call. Claims are compare-and-set updates, so two workers never send the same row
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -38,10 +39,15 @@ _RELEASE = (update(_PACE).where(_PACE.c.channel == bindparam("b_channel"))
             .values(next_at=bindparam("b_next_at")))
 
 
-def due_rows(session: Session, now: datetime, limit: int,
-             transport: str | None = None) -> list[Any]:
-    """Candidates to claim, oldest first, as plain rows (no ORM objects: this runs often)."""
-    return list(session.execute(due_query(limit, transport), {"b_now": now}))
+def due_rows(session: Session, now: datetime, limit: int, transport: str | None = None,
+             held_teams: Collection[str] = ()) -> list[Any]:
+    """Candidates to claim, oldest first, as plain rows (no ORM objects: this runs often);
+    none of the Teams targets in `held_teams` (paused, no probe due: their rows must not take
+    the places of a healthy team's)."""
+    if not held_teams:
+        return list(session.execute(due_query(limit, transport), {"b_now": now}))
+    return list(session.execute(due_query(limit, transport, skipping_teams=True),
+                                {"b_now": now, "b_held": sorted(held_teams)}))
 
 
 def _blocked_by_order(o: type[OutboxMessage]) -> Any:
@@ -56,8 +62,9 @@ def _blocked_by_order(o: type[OutboxMessage]) -> Any:
             .exists())
 
 
-@lru_cache(maxsize=16)
-def due_query(limit: int, transport: str | None = None) -> Select[Any]:
+@lru_cache(maxsize=32)
+def due_query(limit: int, transport: str | None = None, skipping_teams: bool = False
+              ) -> Select[Any]:
     """Sendable rows, oldest first, at most `limit`: of each pace key only the oldest (a key
     takes one call per interval: under a backlog, more rows of one key would only be claimed,
     refused and released again); rows not paced ahead (Teams cards) each on their own."""
@@ -77,6 +84,9 @@ def due_query(limit: int, transport: str | None = None) -> Select[Any]:
              .order_by(func.min(o.id)).limit(limit))
     if transport is not None:
         heads = heads.where(o.transport == transport)
+    if skipping_teams:
+        heads = heads.where(or_(o.transport != "teams",
+                                o.target.not_in(bindparam("b_held", expanding=True))))
     return select(*OutboxMessage.__table__.c).where(o.id.in_(heads)).order_by(o.id)
 
 
