@@ -44,6 +44,9 @@ class Outcome:
     delay: float = 0.0  # seconds before the next attempt (retry / ratelimited)
     channel: str | None = None  # where Slack put it (posts)
     ts: str | None = None
+    # False when the transport was never asked (a DM never delivered, a parent never posted,
+    # a helpdesk API failing): such an outcome says nothing of a paused transport's health.
+    heard: bool = True
 
     @property
     def transport_wide(self) -> bool:

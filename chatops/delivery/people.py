@@ -85,9 +85,9 @@ class PeopleDirectory:
             except SourceFailed as exc:
                 if exc.transient and attempts + 1 < MAX_ATTEMPTS:
                     reason = f"{helpdesk} API: {exc.reason}"
-                    raise LookupFailed(Outcome("retry", reason, backoff(attempts + 1))
-                                       if exc.delay is None else
-                                       Outcome("ratelimited", reason, exc.delay)) from exc
+                    # a retry of this row alone, not Slack's: no pace key is held for it
+                    raise LookupFailed(Outcome("retry", reason, exc.delay or backoff(attempts + 1),
+                                               heard=False)) from exc
                 log.error("%s API: %s; %s is shown by its id", helpdesk, exc.reason, ref)
                 continue  # not cached: asked again for the next message
             with self.sessions.begin() as session:

@@ -84,7 +84,7 @@ class Recorder:
         probe = self.claimer.is_probe(job.id)
         key = pace_key(job.transport, job.method, job.target)
         next_at = now
-        if key is not None and outcome.kind in _ANSWERED:
+        if key is not None and outcome.kind in _ANSWERED and outcome.heard:
             wait = timedelta(seconds=outcome.delay if outcome.kind == "ratelimited" else 0.0)
             next_at = now + max(self.pacing.interval(key), wait)
         transport = pauses.transport_key(job.transport, job.target)
@@ -112,8 +112,10 @@ class Recorder:
                                        next_at if following is None else now + claims.LEASE)
             if outcome.transport_wide:
                 paused = pauses.pause(session, transport, outcome, self.worker, now)
-            elif probe or transport in self.claimer.stopped:
+            elif outcome.heard and (probe or transport in self.claimer.stopped):
                 resumed = pauses.resume(session, transport)
+            elif probe:  # the row never reached the transport: another one probes
+                pauses.release_probe(session, transport, self.worker, now)
         if following is not None and self.send_at is not None:
             self.send_at(following, next_at)
         elif key is not None and next_at > now:

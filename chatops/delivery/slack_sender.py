@@ -61,21 +61,22 @@ class SlackSender:
             key = to.email or to.ref
             user_id = user_ids.get(key) if key else None
             if not user_id:
-                return Outcome("skipped", f"no Slack user for {key}")
+                return Outcome("skipped", f"no Slack user for {key}", heard=False)
             target = user_id
         args: dict[str, Any] = json.loads(resolve_user_tokens(body, user_ids, names)
                                           if "<chatops-" in body else body)
         if job.role == "dm_rewrite":
             sent = self._delivered_dm(job.ref, job.target)
             if sent is None:
-                return Outcome("skipped", f"the DM {job.ref} to {job.target} was never delivered")
+                return Outcome("skipped", f"the DM {job.ref} to {job.target} was never delivered",
+                               heard=False)
             args = {k: v for k, v in args.items() if k not in UPDATE_ONLY_DROP}
             args.update(channel=sent.result_channel, ts=sent.result_ts)
         elif job.role in ("reply", "parent_update"):
             thread = self._thread(job.ticket_id)
             if thread is None:
                 return Outcome("permanent", f"the parent message of ticket {job.ticket_id} "
-                                            "was never posted")
+                                            "was never posted", heard=False)
             if job.role == "reply":
                 args.update(channel=thread.channel, thread_ts=thread.ts)
             else:
@@ -126,7 +127,8 @@ class SlackSender:
         with self.sessions() as session:
             thread = read_only(session).get(StreamThread, job.stream)
         if thread is None:
-            return Outcome("permanent", f"the parent message of {job.stream} was never posted")
+            return Outcome("permanent", f"the parent message of {job.stream} was never posted",
+                           heard=False)
         args: dict[str, Any] = json.loads(job.payload)
         if job.method != FILE_UPLOAD:
             return self._call(job, dict(args, channel=thread.channel, thread_ts=thread.ts))

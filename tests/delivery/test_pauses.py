@@ -3,12 +3,14 @@ transport as a whole; rows wait, in order, and go once each when it answers agai
 from __future__ import annotations
 
 import random
+import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chatops.clock import FixedClock
 from chatops.delivery import outbox
 from chatops.delivery.pauses import PAUSE_CAP_SECONDS, pause_delay
-from db.models import OutboxMessage
+from db.models import DeliveryPause, OutboxMessage
 from tests.conftest import Harness, make_config
 from tests.delivery.threads import parents, thread_parts
 from tests.events import comment, event
@@ -117,6 +119,57 @@ def test_a_teams_endpoint_failing_pauses_only_itself(app: Harness) -> None:
     assert app.deliver(max_seconds=15) == 0
     teams = [c.status for c in app.fake.calls if c.method == "teams:support"]
     assert teams == [503, 503, 202] and len(app.fake.teams_posts("support")) == 1
+
+
+def test_paused_teams_endpoints_never_take_a_healthy_ones_places(
+        make_harness: Any, monkeypatch: Any) -> None:
+    """Two teams' Teams webhooks down, their cards the oldest: the Teams loop's two senders
+    still get the third team's card (the paused ones' rows are not even looked at)."""
+    names = ("support", "billing", "sales")
+    teams = [{"name": n, "channel": f"C0{n.upper()}", "leads": ["U0LEAD1"],
+              "teams_webhook_env": f"TEAMS_WEBHOOK_{n.upper()}"} for n in names]
+    app = make_harness(config=make_config(teams=teams))
+    for n in names:
+        monkeypatch.setenv(f"TEAMS_WEBHOOK_{n.upper()}", app.fake.teams_url(n))
+    for n in ("support", "billing"):
+        app.fake.fail_teams(n, n=100, status=503)
+    with app.rt.sessions.begin() as session:
+        for n in ("support", "billing", "support", "billing", "sales"):
+            outbox.add(session, outbox.teams_card(n, {"adaptive": {"type": "message"},
+                                                      "legacy": {}}))
+    claimer = app.rt.worker.claimer
+    first = claimer.due("teams", 2)  # the oldest two: support's and billing's, both 503
+    assert sorted(job.target for job in first) == ["billing", "support"]
+    for job in first:
+        app.rt.worker._send(job, time.monotonic())
+    assert set(app.client.get("/healthz").get_json()["paused"]) == {"teams:support",
+                                                                    "teams:billing"}
+    [healthy] = claimer.due("teams", 2)
+    assert healthy.target == "sales"
+
+
+def test_a_probe_that_never_reached_slack_leaves_the_pause_in_place(make_harness: Any) -> None:
+    """Slack refuses the token. The row let through as the probe is a reply whose ticket's
+    parent was never posted: the sender fails it without asking Slack, so it says nothing of
+    Slack's health: the pause stays (the same one), and another row probes next."""
+    wrong = make_harness(token="xoxb-revoked-long-ago")
+    with wrong.rt.sessions.begin() as session:  # the orphan is the oldest row, due a bit later
+        outbox.add(session, outbox.thread_reply("never-posted", "C0SUPPORT", {"text": "orphan"}))
+        session.query(OutboxMessage).update(
+            {"next_attempt_at": datetime.now(UTC) + timedelta(seconds=0.3)})
+    assert wrong.post_event(event(ticket_id="k0")).status_code == 202
+    wrong.rt.worker.run_once("slack")  # the parent: invalid_auth, Slack paused
+    wrong.rt.worker.run_once("slack")
+    [first] = wrong.rows(DeliveryPause)
+    deadline = time.monotonic() + 6  # probes: the orphan, then the parent again
+    while time.monotonic() < deadline and wrong.rows(DeliveryPause)[0].failures == first.failures:
+        wrong.rt.worker.run_once("slack")
+        time.sleep(0.05)
+    orphan = [r for r in wrong.rows(OutboxMessage) if r.ticket_id == "never-posted"]
+    assert [r.status for r in orphan] == ["failed"]
+    [pause] = wrong.rows(DeliveryPause)
+    assert pause.since == first.since and pause.failures > first.failures
+    assert app_calls(wrong) == 1 + pause.failures - first.failures  # the parent's probes alone
 
 
 def test_the_pause_backs_off_capped_and_jittered() -> None:
