@@ -110,8 +110,12 @@ def ticket_id(helpdesk: str, number: str) -> str:
     return f"{helpdesk}-{number}"
 
 
-def hmac_hex(secret: str, body: bytes, digest: str) -> str:
-    return hmac.new(secret.encode(), body, digest).hexdigest()
+def hub_signature_ok(signature: str, secret: str, body: bytes, digest: str) -> bool:
+    """WebSub's `X-Hub-Signature: <digest>=<hex HMAC of the body>` (Jira: sha256, Intercom:
+    sha1), whatever the case of either part, compared in constant time."""
+    scheme, _, given = signature.partition("=")
+    expected = f"{digest}={hmac.new(secret.encode(), body, digest).hexdigest()}"
+    return same(f"{scheme.lower()}={given.lower()}", expected)
 
 
 def same(given: str, expected: str) -> bool:

@@ -23,12 +23,11 @@ from chatops.helpdesks.adapter import (
     Vendor,
     contract_event,
     event_id,
-    hmac_hex,
+    hub_signature_ok,
     lowered,
     pick,
     plain_text,
     rejected_field,
-    same,
     team_of,
     ticket_id,
     vendor,
@@ -141,9 +140,7 @@ class Intercom:
         signature = delivery.header(SIGNATURE)
         if not signature:
             return "missing X-Hub-Signature"
-        scheme, _, digest = signature.partition("=")
-        if not same(f"{scheme.lower()}={digest.lower()}",
-                    "sha1=" + hmac_hex(self.secret, delivery.body, "sha1")):
+        if not hub_signature_ok(signature, self.secret, delivery.body, "sha1"):
             return "signature does not match"
         return None
 

@@ -24,11 +24,10 @@ from chatops.helpdesks.adapter import (
     Vendor,
     contract_event,
     event_id,
-    hmac_hex,
+    hub_signature_ok,
     lowered,
     pick,
     rejected_field,
-    same,
     team_of,
     vendor,
 )
@@ -130,9 +129,7 @@ class Jira:
         signature = delivery.header(SIGNATURE)
         if not signature:
             return "missing X-Hub-Signature (set the webhook's Secret in Jira)"
-        expected = "sha256=" + hmac_hex(self.secret, delivery.body, "sha256")
-        scheme, _, digest = signature.partition("=")
-        if not same(f"{scheme.lower()}={digest.lower()}", expected):
+        if not hub_signature_ok(signature, self.secret, delivery.body, "sha256"):
             return "signature does not match"
         return None
 
