@@ -294,7 +294,8 @@ def parser() -> argparse.ArgumentParser:
                    help="a fake Slack workspace and helpdesk in a page at /sandbox; no token "
                         "needed")
     s.set_defaults(func=cmd_serve)
-    d = command("demo", "the sandbox with a ready scenario, on a fresh database of its own",
+    d = command("demo", "the sandbox with a ready scenario, on a fresh database of its own "
+                "(and its own workspace where no app.yaml is found)",
                 parents=[common])
     d.add_argument("--port", type=port, default=3000, help="TCP port to listen on")
     d.set_defaults(func=cmd_demo)
