@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
+from domain.public_holidays import HolidaysUnavailable, known_countries
+
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALWAYS_OPEN = "24x7"  # the built-in calendar's name
 
@@ -73,12 +75,12 @@ def parse_timezone(value: str) -> str:
 
 def parse_country(value: str) -> str:
     """An ISO country code whose public holidays the `holidays` library knows, upper-cased."""
-    import holidays
-
     code = value.upper()
     try:
-        holidays.country_holidays(code)
-    except NotImplementedError:
+        known = known_countries()
+    except HolidaysUnavailable as exc:
+        raise ValueError(f'"{value}" cannot be checked: {exc}') from None
+    if code not in known:
         raise ValueError(f'"{value}" is not a country known to the holidays library '
-                         '(ISO code like RU, DE, US)') from None
+                         '(ISO code like RU, DE, US)')
     return code

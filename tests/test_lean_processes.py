@@ -38,8 +38,10 @@ def test_the_supervisor_loads_neither_the_web_stack_nor_alembic(tmp_path: Path,
                                                                 database_url: str) -> None:
     # An idle supervisor: its team's weekly review fell due six months ago, not within the
     # scheduler's catch-up at start (12 h), which would post one (and load what it needs).
+    # A calendar naming a country, as the shipped app.yaml's: its holidays are asked of a child.
     teams = [{**team, "weekly_review": {"cron": quiet_review_cron()}} for team in BASE_CONFIG["teams"]]
-    (tmp_path / "app.yaml").write_text(json.dumps({**BASE_CONFIG, "teams": teams}))
+    (tmp_path / "app.yaml").write_text(json.dumps({**BASE_CONFIG, "teams": teams,
+                                                   "calendars": {"office": {"country": "RU"}}}))
     done = subprocess.run([sys.executable, "-c", SUPERVISOR, str(tmp_path / "app.yaml")],
                           capture_output=True, text=True, timeout=60,
                           env={"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"})

@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.hours import ALWAYS_OPEN, parse_country, parse_timezone, parse_week
+from domain.public_holidays import holiday_dates
 
 __all__ = ["BusinessCalendar", "build_calendars"]
 
@@ -30,14 +31,6 @@ _CACHE_LIMIT = 50_000
 
 _Range = tuple[timedelta, timedelta]  # offsets from local midnight, [start, end)
 _Piece = tuple[datetime, datetime]  # naive UTC, [start, end)
-
-
-def _country_holidays(country: str, year: int) -> Any:
-    """The public holidays of a country in a year (the library is loaded only by calendars
-    that name a country: it is large)."""
-    import holidays
-
-    return holidays.country_holidays(country, years=year)
 
 
 def _as_date(value: Any) -> date:
@@ -148,8 +141,7 @@ class BusinessCalendar:
         if day.year not in self._country_years:
             with _HOLIDAY_LOCK:  # web, worker and scheduler threads share calendars
                 if day.year not in self._country_years:
-                    self._country_days.update(
-                        _country_holidays(self.country, day.year))
+                    self._country_days.update(holiday_dates(self.country, day.year))
                     self._country_years.add(day.year)  # only once the days are in
         return day in self._country_days
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time as perf
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -285,3 +286,33 @@ def test_between_matches_minute_by_minute_oracle(spec: Spec, start: datetime, mi
     start = start.replace(second=0, microsecond=0)
     expected = sum(spec.open_at(start + timedelta(minutes=m)) for m in range(minutes))
     assert spec.calendar().between(start, start + timedelta(minutes=minutes)) == timedelta(minutes=expected)
+
+
+def test_country_holidays_come_from_a_child_process_not_this_one() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from datetime import date; from domain.public_holidays import "
+            "holiday_dates, known_countries; assert 'RU' in known_countries() and 'XX' not in "
+            "known_countries(); days = holiday_dates('RU', 2027); assert date(2027, 1, 7) in days; "
+            "assert date(2027, 1, 11) not in days; assert holiday_dates('RU', 2028) is not None; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'holidays'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"  # the library's ~390 modules never entered this process
+
+
+def test_a_failing_holidays_child_is_a_clear_config_error(monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
+    from domain import public_holidays
+    from domain.hours import parse_country
+
+    broken = tmp_path / "child.py"
+    broken.write_text("raise ImportError('No module named holidays')\n")
+    monkeypatch.setattr(public_holidays, "_CHILD", broken)
+    public_holidays.known_countries.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r'"RU" cannot be checked: .*No module named holidays'):
+            parse_country("RU")
+    finally:
+        public_holidays.known_countries.cache_clear()

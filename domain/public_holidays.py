@@ -1,0 +1,64 @@
+"""Countries' public holidays, from the `holidays` library, asked of a short-lived child process.
+
+The library answers for one country only after importing every country it knows (about 390
+modules): some 17 MB that a long-running process would keep for its whole life, in each process
+of `chatops serve`. So the codes it knows and the dates of a country's years are computed by
+`domain/holidays_child.py`, run as a child process that prints JSON and exits, and kept here
+per process: the codes once, the dates per country and year, a few years per child run.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+_CHILD = Path(__file__).with_name("holidays_child.py")
+_TIMEOUT_S = 120.0
+_YEARS_AHEAD = 2  # a run for one year also brings the year before and two after: SLAs cross years
+
+_lock = threading.Lock()
+_dates: dict[tuple[str, int], frozenset[date]] = {}
+
+
+class HolidaysUnavailable(RuntimeError):
+    """The child process could not answer (the library missing or failing)."""
+
+
+def _ask(*args: str) -> object:
+    command = [sys.executable, str(_CHILD), *args]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT_S,
+                              check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise HolidaysUnavailable(f"public holidays ({' '.join(args)}): {exc}") from exc
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise HolidaysUnavailable(f"public holidays ({' '.join(args)}): the holidays library "
+                                  f"failed: {last}")
+    return json.loads(done.stdout)
+
+
+@functools.cache
+def known_countries() -> frozenset[str]:
+    """Every country code (ISO alpha-2 and alpha-3) the library has holidays for."""
+    codes = _ask("countries")
+    assert isinstance(codes, list)
+    return frozenset(str(code) for code in codes)
+
+
+def holiday_dates(country: str, year: int) -> frozenset[date]:
+    """The public holidays the library gives for ``country`` (a known code) in ``year`` (a
+    holiday observed on another day may fall in the next or previous year)."""
+    with _lock:  # web, worker and scheduler threads share this; one child run per window
+        if (country, year) not in _dates:
+            years = range(year - 1, year + _YEARS_AHEAD + 1)
+            answer = _ask("dates", country, *(str(y) for y in years))
+            assert isinstance(answer, dict)
+            for y in years:
+                _dates.setdefault((country, y), frozenset(
+                    date.fromisoformat(day) for day in answer[str(y)]))
+        return _dates[(country, year)]
