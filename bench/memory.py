@@ -2,12 +2,13 @@
 
     python bench/memory.py [--events 2000] [--settle 60]
 
-A real `chatops serve` (web process, delivery worker, scheduler; SQLite; 20 channels) against
-the fake Slack. Measured from /proc: RSS, each process's resident memory added up (pages two
-processes share, such as the interpreter's and shared libraries', counted once per process),
-and PSS (shared pages split between the processes that share them). Idle is 5 s after start;
-then `events` events are sent (tickets created, each commented by an agent), and the figures
-are read again `settle` seconds after the last one was accepted, deliveries still going on.
+A real `chatops serve` (its supervisor, and the app process: web, delivery worker, scheduler;
+SQLite; 20 channels) against the fake Slack. Measured from /proc: RSS, each process's
+resident memory added up (pages two processes share, such as the interpreter's and shared
+libraries', counted once per process), and PSS (shared pages split between the processes
+that share them). Idle is 5 s after start; then `events` events are sent (tickets created,
+each commented by an agent), and the figures are read again `settle` seconds after the last
+one was accepted, deliveries still going on.
 """
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ def snapshot(server: Server) -> dict[str, Any]:
         with open(f"/proc/{pid}/cmdline") as f:
             command = f.read().replace("\0", " ")
         role = ("resource tracker" if "resource_tracker" in command else
-                "web process" if "spawn_main" in command else "supervisor (worker, scheduler)")
+                "app process (web, worker, scheduler)" if "spawn_main" in command else
+                "supervisor (granian's)")
         parts.append((role, *memory_mb([pid])))
     return {"rss": rss, "pss": pss, "parts": parts}
 

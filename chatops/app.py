@@ -132,10 +132,8 @@ def build_bolt(rt: Runtime, listener_executor: Executor | None = None) -> BoltAp
     return bolt
 
 
-def create_app(rt: Runtime, bolt: BoltApp | None = None,
-               worker_alive: Callable[[], bool | None] | None = None) -> Flask:
-    """The Flask app serving /slack/events, the helpdesk webhook, health and metrics.
-    `worker_alive` tells /healthz about a worker in another process (default: this one's)."""
+def create_app(rt: Runtime, bolt: BoltApp | None = None) -> Flask:
+    """The Flask app serving /slack/events, the helpdesk webhook, health and metrics."""
     from flask import Flask
 
     from handlers import health, home
@@ -154,8 +152,6 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None,
         from flask import request
         return slack_edge.respond(request)
 
-    if worker_alive is not None:
-        rt.worker_heartbeat = worker_alive
     for routes in (helpdesk, native, health):
         routes.register(flask_app, rt)
     home.register(flask_app, rt)

@@ -1,4 +1,9 @@
-"""`chatops` command line (CONTRACT §1)."""
+"""`chatops` command line (CONTRACT §1).
+
+Imports only the standard library at the top: `chatops serve`'s supervisor runs this module
+for its whole life, and the configuration's models, SQLAlchemy and the app are loaded by the
+commands that use them (for `serve`, in its app process and a short-lived preflight child).
+"""
 from __future__ import annotations
 
 import argparse
@@ -6,17 +11,22 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
-from chatops.config import AppConfig, ConfigError, default_config_path, load_config
-from chatops.environment import Environment
+from chatops.config_path import default_config_path
+
+if TYPE_CHECKING:
+    from chatops.config import AppConfig
+    from chatops.environment import Environment
 
 log = logging.getLogger("chatops")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def _config(args: argparse.Namespace) -> AppConfig:
+    from chatops.config import ConfigError, load_config
+
     path = default_config_path(args.config)
     try:
         return load_config(path)
@@ -40,33 +50,62 @@ def _runtime(args: argparse.Namespace, *, migrate_sqlite: bool = True,  # type: 
     `long_running` process migrates or checks in a child process (it never loads Alembic)."""
     from chatops.app import build_runtime
 
-    config = _config(args)
-    env = _environment(args)
-    rt = build_runtime(config, env, **parts)
-    migrate = rt.engine.dialect.name == "sqlite" and migrate_sqlite
+    rt = build_runtime(_config(args), _environment(args), **parts)
     try:
-        if long_running:
-            current, heads = _schema_in_child(rt.engine.url.render_as_string(False), migrate)
+        _schema_ready(rt.engine, migrate_sqlite=migrate_sqlite, in_child=long_running)
+    except BaseException:
+        rt.close()
+        raise
+    return rt
+
+
+def _schema_ready(engine: Any, *, migrate_sqlite: bool, in_child: bool) -> None:
+    """The schema at the code's head, SQLite migrated first (if `migrate_sqlite`); else exit 1
+    saying so, as for a database that cannot be reached."""
+    migrate = engine.dialect.name == "sqlite" and migrate_sqlite
+    try:
+        if in_child:
+            current, heads = _schema_in_child(engine.url.render_as_string(False), migrate)
         elif migrate:
             from db.migrate import upgrade
 
-            upgrade(rt.engine)
+            upgrade(engine)
             current = heads = set()
         else:
             from db.migrate import schema_state
 
-            current, heads = schema_state(rt.engine)
+            current, heads = schema_state(engine)
         if not migrate and current != heads:
             print(f"The database schema is behind (at {sorted(current) or 'nothing'}, "
                   f"code needs {sorted(heads)}). Run: chatops db upgrade", file=sys.stderr)
             raise SystemExit(1)
     except Exception as exc:
-        rt.close()
-        _unreachable(rt.engine.url.render_as_string(hide_password=True), exc)
-    except SystemExit:
-        rt.close()
-        raise
-    return rt
+        _unreachable(engine.url.render_as_string(hide_password=True), exc)
+
+
+def preflight(args: argparse.Namespace) -> None:
+    """What `chatops serve` checks before it starts anything: app.yaml, the environment, the
+    database (SQLite migrated). Run in a short-lived child (`python -m chatops.preflight`), so
+    that the supervisor, which stays, loads none of pydantic, SQLAlchemy or Alembic."""
+    from db.session import make_engine
+
+    _config(args)
+    engine = make_engine(_environment(args).database_url)
+    try:
+        _schema_ready(engine, migrate_sqlite=True, in_child=False)
+    finally:
+        engine.dispose()
+
+
+def _preflight_in_child(args: argparse.Namespace) -> None:
+    """`preflight` in a child process: its refusals are its lines on stderr; then exit 1."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "chatops.preflight", args.command,
+                           *(["--config", args.config] if args.config else []),
+                           *(["--socket-mode"] if getattr(args, "socket_mode", False) else [])])
+    if done.returncode != 0:
+        raise SystemExit(1)
 
 
 def _schema_in_child(database_url: str, migrate: bool) -> tuple[set[str], set[str]]:
@@ -88,6 +127,8 @@ def _schema_in_child(database_url: str, migrate: bool) -> tuple[set[str], set[st
 def _environment(args: argparse.Namespace) -> Environment:
     """The environment, or exit 1 naming, one line each, what the command cannot start
     without (before anything starts)."""
+    from chatops.environment import Environment
+
     env = Environment.from_os()
     refused = env.refusals(socket_mode=getattr(args, "socket_mode", False))
     for line in refused:
@@ -130,7 +171,6 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from chatops.processes import fewer_malloc_arenas
     from chatops.serve import serve
 
     sandbox = None
@@ -142,18 +182,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from chatops.sandbox.launch import SandboxLaunch
 
         sandbox = SandboxLaunch(_config(args))
-    else:
-        _environment(args)  # refused here, before anything starts
-    fewer_malloc_arenas()
-    return serve(lambda **parts: _runtime(args, long_running=True, **parts),
-                 default_config_path(args.config),
+    return serve(lambda: _preflight_in_child(args), default_config_path(args.config),
                  host=args.host, port=args.port, worker=not args.no_worker,
                  scheduler=not args.no_scheduler, socket_mode=args.socket_mode, sandbox=sandbox)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """`serve --sandbox` on its own fresh database, with the demo's scenario played in it."""
-    from chatops.processes import fewer_malloc_arenas
     from chatops.sandbox.demo import DEMO_CONFIG, demo_scenario
     from chatops.sandbox.launch import SandboxLaunch
     from chatops.serve import serve
@@ -166,10 +201,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"[sandbox] chatops demo: the workspace of {args.config}", flush=True)
     config = _config(args)
     # On this machine only: the sandbox lets whoever reaches it act as anyone.
-    fewer_malloc_arenas()
-    return serve(lambda **parts: _runtime(args, long_running=True, **parts), args.config,
-                 host="127.0.0.1", port=args.port,
-                 sandbox=SandboxLaunch(config, scenario=demo_scenario(config)))
+    return serve(lambda: _preflight_in_child(args), args.config, host="127.0.0.1",
+                 port=args.port, sandbox=SandboxLaunch(config, scenario=demo_scenario(config)))
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

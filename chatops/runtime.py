@@ -39,9 +39,6 @@ class Runtime:
     reviews: WeeklyReviews  # the weekly review: scheduled, `jobs run`, `review <team>`
     stops: list[Callable[[], None]] = field(default_factory=list)
     worker_thread: threading.Thread | None = None
-    # Whether a worker in another process lives (the web process reads its heartbeat);
-    # None: this process's own worker thread is the one to ask.
-    worker_heartbeat: Callable[[], bool | None] | None = None
 
     def start_worker(self) -> None:
         thread, stop = self.worker.start_thread()
@@ -49,9 +46,7 @@ class Runtime:
         self.stops.append(stop.set)
 
     def worker_alive(self) -> bool | None:
-        """For /healthz: True or False, or None when no worker is meant to run."""
-        if self.worker_heartbeat is not None:
-            return self.worker_heartbeat()
+        """For /healthz: True or False, or None when no worker is meant to run here."""
         return None if self.worker_thread is None else self.worker_thread.is_alive()
 
     def close(self) -> None:

@@ -1,4 +1,4 @@
-"""The web process's front: every request body is read whole on the event loop, under a
+"""The app process's front: every request body is read whole on the event loop, under a
 size limit and a time limit, before any thread sees the request.
 
 granian (its HTTP in Rust) calls `BufferedFront` through RSGI once a request's headers are
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -57,14 +57,20 @@ class NativeRoute(Protocol):
 
 class BufferedFront:
     def __init__(self, wsgi_app: Any, native: Mapping[tuple[str, str], NativeRoute],
-                 limits: FrontLimits, threads: int) -> None:
+                 limits: FrontLimits, threads: int,
+                 on_stop: Callable[[], None] | None = None) -> None:
+        """`on_stop`: called when granian stops serving (the process's worker and scheduler
+        stopped with it)."""
         self.wsgi_app = wsgi_app
         self.native = dict(native)
         self.limits = limits
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="web")
+        self.on_stop = on_stop
 
     def __rsgi_del__(self, loop: Any) -> None:
         self.pool.shutdown(wait=False)
+        if self.on_stop is not None:
+            self.on_stop()
 
     async def __rsgi__(self, scope: Any, proto: Any) -> None:
         if scope.proto != "http":

@@ -1,7 +1,10 @@
 """Each long-running process imports only what it needs: memory is a target (bench/memory.py).
-The supervisor of `chatops serve` (delivery worker, scheduler) never loads the web stack, the
-migration tool, Teams' HTTP library, the holidays tables, matplotlib (until a weekly review's
-chart is drawn) or PostgreSQL's dialect on SQLite."""
+
+`chatops serve` is two processes. Its supervisor (granian's, which restarts the app process)
+loads neither the app nor pydantic, SQLAlchemy, Flask or Bolt: app.yaml, the environment and
+the database are checked in a short-lived child. The app process (web, delivery worker,
+scheduler) never loads the migration tool, Teams' HTTP library, the holidays tables,
+matplotlib (until a weekly review's chart is drawn) or PostgreSQL's dialect on SQLite."""
 from __future__ import annotations
 
 import json
@@ -12,43 +15,64 @@ from pathlib import Path
 from bench.common import quiet_review_cron
 from tests.conftest import BASE_CONFIG
 
-NOT_IN_THE_SUPERVISOR = ["flask", "slack_bolt", "alembic", "requests", "pymsteams", "holidays",
-                         "matplotlib", "numpy", "sqlalchemy.dialects.postgresql"]
+NOT_IN_THE_SUPERVISOR = ["pydantic", "yaml", "sqlalchemy", "flask", "slack_bolt", "slack_sdk",
+                         "alembic", "chatops.app", "chatops.config", "db", "blocks"]
+NOT_IN_THE_APP_PROCESS = ["alembic", "requests", "pymsteams", "holidays", "matplotlib", "numpy",
+                          "sqlalchemy.dialects.postgresql"]
 
+# What `chatops serve`'s supervisor imports and builds, up to the moment granian spawns the
+# app process (the preflight is a child of its own).
 SUPERVISOR = """
 import json, sys
-from chatops.app import build_runtime, start_background_scheduler
-from chatops.config import load_config
-from chatops.environment import Environment
-from chatops.processes import fewer_malloc_arenas
-import chatops.serve  # what `chatops serve` imports before it starts anything
+from chatops.cli import main, parser
+import chatops.serve
+chatops.serve.web_server("127.0.0.1", 0)
+print(json.dumps(sorted(m for m in sys.modules)))
+"""
 
-fewer_malloc_arenas()
-rt = build_runtime(load_config(sys.argv[1]), Environment.from_os())
-rt.start_worker()
-stop = start_background_scheduler(rt)
-assert rt.worker.run_once() == 0
-stop()
-rt.close()
+APP_PROCESS = """
+import json, os, sys
+from chatops.app_process import build_app_process
+
+front = build_app_process({"config": sys.argv[1], "metrics_dir": sys.argv[2],
+                           "listen": "http://127.0.0.1:0", "worker": True, "scheduler": True,
+                           "socket_mode": False, "supervisor": os.getppid(), "sandbox": None})
+front.on_stop()
 print(json.dumps(sorted(m for m in sys.modules)))
 """
 
 
-def test_the_supervisor_loads_neither_the_web_stack_nor_alembic(tmp_path: Path,
+def _loaded(script: str, *args: str, env: dict[str, str]) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True,
+                          timeout=60, env={"PATH": "/usr/bin:/bin", **env})
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _under(loaded: set[str], names: list[str]) -> list[str]:
+    return [name for name in names if any(m == name or m.startswith(name + ".") for m in loaded)]
+
+
+def test_the_supervisor_loads_none_of_the_app() -> None:
+    loaded = _loaded(SUPERVISOR, env={})
+    assert _under(loaded, NOT_IN_THE_SUPERVISOR) == []
+    assert "granian.server" in loaded and "chatops.serve" in loaded  # it did get that far
+
+
+def test_the_app_process_loads_neither_alembic_nor_the_holidays(tmp_path: Path,
                                                                 database_url: str) -> None:
-    # An idle supervisor: its team's weekly review fell due six months ago, not within the
+    # An idle app process: its team's weekly review fell due six months ago, not within the
     # scheduler's catch-up at start (12 h), which would post one (and load what it needs).
     # A calendar naming a country, as the shipped app.yaml's: its holidays are asked of a child.
     teams = [{**team, "weekly_review": {"cron": quiet_review_cron()}} for team in BASE_CONFIG["teams"]]
     (tmp_path / "app.yaml").write_text(json.dumps({**BASE_CONFIG, "teams": teams,
                                                    "calendars": {"office": {"country": "RU"}}}))
-    done = subprocess.run([sys.executable, "-c", SUPERVISOR, str(tmp_path / "app.yaml")],
-                          capture_output=True, text=True, timeout=60,
-                          env={"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"})
-    assert done.returncode == 0, done.stderr
-    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    (tmp_path / "metrics").mkdir()
+    loaded = _loaded(APP_PROCESS, str(tmp_path / "app.yaml"), str(tmp_path / "metrics"),
+                     env={"DATABASE_URL": database_url, "SLACK_BOT_TOKEN": "xoxb-1",
+                          "SLACK_SIGNING_SECRET": "s", "CHATOPS_WEBHOOK_SECRET": "w"})
     on_postgresql = database_url.startswith("postgresql")
-    expected_absent = [m for m in NOT_IN_THE_SUPERVISOR
+    expected_absent = [m for m in NOT_IN_THE_APP_PROCESS
                        if not (on_postgresql and m == "sqlalchemy.dialects.postgresql")]
     assert [m for m in expected_absent if m in loaded] == []
-    assert "sqlalchemy" in loaded and "chatops.delivery.worker" in loaded  # it did run
+    assert {"flask", "slack_bolt", "chatops.delivery.worker", "apscheduler"} <= loaded  # it ran

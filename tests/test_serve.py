@@ -163,23 +163,6 @@ def test_host_may_be_a_name(tmp_path: Path) -> None:
         server.stop()
 
 
-def test_healthz_of_the_web_process_follows_the_workers_heartbeat(tmp_path: Path) -> None:
-    import os
-    import time
-
-    from chatops.serve import HEARTBEAT_STALE_SECONDS, _heartbeat_reader
-
-    beat = tmp_path / "worker.alive"
-    alive = _heartbeat_reader(str(beat))
-    assert alive() is False  # never started
-    beat.touch()
-    assert alive() is True
-    long_ago = time.time() - HEARTBEAT_STALE_SECONDS - 1
-    os.utime(beat, (long_ago, long_ago))
-    assert alive() is False  # the worker thread died: its heartbeat stopped
-    assert _heartbeat_reader(None)() is None  # --no-worker: nothing to say
-
-
 def test_a_port_in_use_is_one_clear_line_and_exit_1(tmp_path: Path) -> None:
     import os
     import socket

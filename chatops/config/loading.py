@@ -187,6 +187,3 @@ def load_config(path: str | os.PathLike[str]) -> AppConfig:
     return _validate(data, node)
 
 
-def default_config_path(cli_value: str | None) -> str:
-    """The --config value, else $CHATOPS_CONFIG, else ./app.yaml."""
-    return cli_value or os.environ.get("CHATOPS_CONFIG") or "./app.yaml"

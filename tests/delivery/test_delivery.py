@@ -124,6 +124,12 @@ def test_in_process_worker_delivers_right_after_accepting(app: Harness) -> None:
     assert app.fake.wait_for(lambda: len(app.fake.messages()) == 1, timeout=5)
     assert time.monotonic() - started < 2
     assert app.client.get("/healthz").get_json()["worker"] == "running"
+    app.rt.stops[-1]()  # the worker thread ends: /healthz says so, and is unhealthy
+    assert app.rt.worker_thread is not None
+    app.rt.worker_thread.join(timeout=10)
+    answer = app.client.get("/healthz")
+    assert answer.status_code == 503
+    assert answer.get_json()["worker"] == "stopped" and answer.get_json()["status"] == "error"
 
 
 def test_claims_of_a_dead_worker_on_this_host_are_freed_at_start(app: Harness) -> None:
