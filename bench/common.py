@@ -87,7 +87,7 @@ class Server:
         self.log.close()
 
     def processes(self) -> list[int]:
-        """This `chatops serve` and every process it started (its web process, the resource
+        """This `chatops serve` and every process it started (its app process, the resource
         tracker that multiprocessing's spawn starts)."""
         return process_tree(self.proc.pid)
 

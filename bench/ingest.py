@@ -3,7 +3,7 @@ webhook → fake-Slack end-to-end latency (p50/p99) when Slack is not limiting.
 
     python bench/ingest.py [--events 3000] [--clients 16] [--latency-samples 200]
 
-It starts `chatops serve` (its granian web process, the worker in the parent, SQLite) as a
+It starts `chatops serve` (granian's app process with the worker beside the web app, SQLite) as a
 subprocess against the fake Slack, as a laptop deployment runs. Latency: one event at a time, round-robin over 50
 channels so Slack's 1 message/s/channel pacing never applies, timed from the request until
 the fake Slack has received the parent message.

@@ -2,7 +2,7 @@
 
     python bench/nudge_lateness.py [--tickets 60] [--target 40] [--stagger 0.7] [--channels 12]
 
-A real `chatops serve` (web process, delivery worker and scheduler; SQLite; `scan_every: 60s`
+A real `chatops serve` (web app, delivery worker and scheduler; SQLite; `scan_every: 60s`
 as in the contract's example) against the fake Slack. Tickets are created one every
 `stagger` seconds, round-robin over `channels` channels, each with an urgent first-response
 target of `target` seconds, so their marks (50 %, 25 %, 10 % of the time left, and the breach)

@@ -2,7 +2,7 @@
 
     python bench/outage_cpu.py [--rows 4000] [--seconds 30]
 
-A real `chatops serve` (web process, delivery worker, scheduler; SQLite) against a fake Slack
+A real `chatops serve` (web app, delivery worker, scheduler; SQLite) against a fake Slack
 that drops every connection unanswered. `rows` new tickets (50 channels) give as many pending
 parent messages; once they are all written, the CPU time of every process of `chatops serve`
 is read over `seconds` seconds. Also counted: the calls that reached the fake Slack in that

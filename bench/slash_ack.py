@@ -3,7 +3,7 @@ Bolt app measured in the same run.
 
     python bench/slash_ack.py [--commands 100] [--clients 20] [--rounds 3]
 
-Starts the real app (`chatops serve`: granian web process, worker, temp SQLite) as a
+Starts the real app (`chatops serve`: granian's app process, worker, temp SQLite) as a
 subprocess against the fake Slack, sends signed slash commands (`help`, `settings`, `audit`,
 admins' `visibility` and `leads` changes, a refused non-admin change) from concurrent
 clients, and checks every one was answered 200 with its ephemeral answer within Slack's

@@ -159,7 +159,7 @@ def create_app(rt: Runtime, bolt: BoltApp | None = None) -> Flask:
 
 
 def native_routes(rt: Runtime) -> dict[tuple[str, str], Any]:
-    """(method, path) -> the route that `chatops serve`'s web process answers on its event
+    """(method, path) -> the route that `chatops serve`'s app process answers on its event
     loop, without a thread (chatops/web_front.py); the Flask app answers everything else."""
     from handlers.webhook import answers, native
 

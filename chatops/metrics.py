@@ -1,7 +1,8 @@
 """Prometheus metrics, one registry per app instance (tests create many apps).
 
-Under `chatops serve` the web process and the worker process count into one shared
-directory (prometheus_client's multiprocess mode) and `/metrics` adds both up.
+Under `chatops serve` the app process counts into files of its run directory
+(prometheus_client's multiprocess mode), so that `/metrics` goes on counting across a restart
+of that process.
 """
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ def fewer_malloc_arenas() -> None:
     kept at its high-water mark: with a dozen threads (senders, timers, web threads) that is
     many MB of mostly free heap. Two arenas are plenty for threads that mostly wait on the
     network or the database. For this process now, and, by MALLOC_ARENA_MAX, for the
-    processes it starts (the web process)."""
+    processes it starts (the app process)."""
     os.environ.setdefault("MALLOC_ARENA_MAX", str(MALLOC_ARENAS))
     try:
         import ctypes

@@ -134,7 +134,7 @@ def web_server(host: str, port: int, target: str = "chatops.serve:app_process",
 def _no_resource_tracker() -> None:
     """The spawn start method starts a resource tracker, a whole interpreter (about 13 MB),
     to remove the named semaphores and shared memory a child leaves behind. granian starts its
-    web process with a pipe and nothing of the sort, so it would track nothing: its end of the
+    app process with a pipe and nothing of the sort, so it would track nothing: its end of the
     pipe is /dev/null instead (the child gets that descriptor as it would the tracker's)."""
     from multiprocessing import resource_tracker
 

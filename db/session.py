@@ -41,7 +41,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         # One writer at a time, queued on a Python lock within the process and on a file lock
-        # between processes (`chatops serve`'s web process and its worker, `chatops worker`):
+        # between processes (`chatops serve`'s app process, `chatops worker`, `chatops jobs run`):
         # SQLite's own busy handler would make a waiting writer sleep up to 100 ms at a time.
         writer = threading.Lock()
         between_processes = _ProcessLock(_sqlite_path(url))
@@ -145,7 +145,7 @@ def read_only(session: Session) -> Session:
 def one_read(session: Session) -> Session:
     """Mark a fresh session's transaction as a single SELECT, nothing else: on SQLite it
     runs without BEGIN and ROLLBACK (each call into SQLite gives up the interpreter lock, and
-    a busy web process may take milliseconds to give it back). Only for one statement: two
+    a busy app process may take milliseconds to give it back). Only for one statement: two
     would each see their own snapshot."""
     session.connection(execution_options={READ_ONLY: True, ONE_READ: True})
     return session

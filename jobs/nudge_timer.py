@@ -4,7 +4,7 @@ Every target clock stores `next_mark_at`, the moment its next unsent mark is cro
 The timer reads the earliest of them (one index lookup), sleeps until that moment and scans, so
 each mark is sent when it is crossed and, with the app running, none is skipped (a scan every
 `scan_every` could find two marks crossed at once and send only the more urgent). An event that
-changes a clock (a priority change, a pause, a reopen: in the web process, or in any process of
+changes a clock (a priority change, a pause, a reopen: in this process, or in any process of
 a scale-out) moves the earliest mark in the database; the timer reads it again at least every
 `POLL_SECONDS`, so a mark an event brought forward is never later than that. The interval scan
 (`sla.scan_every`) stays as the safety net; both scan under one lock. After downtime, the first

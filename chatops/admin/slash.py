@@ -89,7 +89,7 @@ class SlashCommands:
 
     def warm(self) -> None:
         """Run the commands' statements once, before the first request (`chatops serve`'s
-        web process), so that SQLAlchemy compiles them then, and not during the first
+        app process), so that SQLAlchemy compiles them then, and not during the first
         admin's change, while it holds the database's write lock and every other change
         waits for it. The changes are made in a transaction that is rolled back: nothing is
         stored, no audit row either. A failure (the database not up yet) only leaves the

@@ -45,6 +45,7 @@ IDLE_POLL_SECONDS = 0.25  # rows of other workers, retries, events of other proc
 PAUSED_POLL_SECONDS = 2.0  # while the loop's transport is paused (new events still wake it)
 TEAMS_POLL_SECONDS = 1.0  # the Teams loop is woken when Teams cards are written
 MIN_PASS_GAP_SECONDS = 0.02
+PASS_SHARE = 0.25  # of the loop thread's time, at most, spent in passes under a burst
 RENEW_AFTER_SECONDS = 10.0  # a row that waited this long for a sender renews its claim first
 TEAMS_TAKES_OVER = timedelta(seconds=5)  # deferred rows older than this, the Teams loop expands too
 
@@ -185,20 +186,26 @@ class DeliveryWorker:
 
     def _loop(self, stop: threading.Event, transport: str) -> None:
         log.info("delivery worker %s started (%s)", self.name, transport)
-        last_pass = 0.0
+        next_pass = 0.0
         while not stop.is_set():
             # Under a burst of events wakeups never stop: spacing passes keeps the worker's
-            # scans and writes from crowding out the webhook's writer on the database. A
-            # channel's next post does not wait for a pass: the answer before it claimed it.
-            since = time.monotonic() - last_pass
-            if since < MIN_PASS_GAP_SECONDS:
-                stop.wait(MIN_PASS_GAP_SECONDS - since)
-            last_pass = time.monotonic()
+            # scans and writes from crowding out the webhook, which shares the database's
+            # write lock and, in `chatops serve`, the interpreter lock. A pass waits for the
+            # gap, and after a costly pass (a long outbox to look through) for a gap that
+            # keeps passes to PASS_SHARE of the time. A channel's next post does not wait for
+            # a pass: the answer before it claimed it.
+            wait = next_pass - time.monotonic()
+            if wait > 0:
+                stop.wait(wait)
+            cpu = time.thread_time()
             try:
                 handled = self._dispatch(transport)
             except Exception:  # the database may be briefly unavailable: keep going
                 log.exception("delivery pass failed; trying again shortly")
                 handled = 0
+            cost = time.thread_time() - cpu
+            next_pass = time.monotonic() + max(MIN_PASS_GAP_SECONDS,
+                                               cost * (1 - PASS_SHARE) / PASS_SHARE)
             if handled == 0:
                 timeout = self._idle_seconds(transport)
                 if transport == "teams":  # the wakeup belongs to the Slack loop

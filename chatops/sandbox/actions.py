@@ -3,7 +3,7 @@ would send, signed and sent to the app over HTTP; the app's answer is applied to
 workspace as Slack's client would apply it (a modal closes or shows errors, a slash
 command's ack appears to its user only). Every request is kept in a short log the page shows.
 
-Runs on the web process's event loop; the blocking HTTP round trip to the app runs on a
+Runs on the app process's event loop; the blocking HTTP round trip to the app runs on a
 thread, so the loop goes on answering the app's own calls to the fake meanwhile."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The web process's front under `chatops serve --sandbox`: requests to `/sandbox/…` (and `/`)
+"""The app process's front under `chatops serve --sandbox`: requests to `/sandbox/…` (and `/`)
 are answered here, on the event loop, by the sandbox's routes; everything else goes to the
 app's own front (chatops/web_front.py) exactly as without the sandbox. The fake Slack that the
 app's worker and Bolt call is answered here too, in memory and without a thread, so it never
@@ -75,7 +75,7 @@ async def _read(proto: Any, headers: Any) -> bytes:
 
 def sandbox_front(app_front: Any, settings: dict[str, Any], env: Environment,
                   jobs: Jobs) -> SandboxFront:
-    """Built in the web process from what `chatops.sandbox.launch` handed it."""
+    """Built in the app process from what `chatops.sandbox.launch` handed it."""
     workspace = Workspace.from_json(settings["workspace"])
     app_url = settings["app_url"]
     modals = Modals()

@@ -3,7 +3,7 @@ scheduler, outbox and pacing), with what a workspace would give it made up on th
 
 - random secrets (bot token, Slack signing secret, helpdesk webhook secret) in the environment
   of both processes, so the page's requests are signed and checked on the real path;
-- SLACK_API_URL pointing at the fake Slack answered by the web process under /sandbox/api/,
+- SLACK_API_URL pointing at the fake Slack answered by the app process under /sandbox/api/,
   and each team's `teams_webhook_env` at its fake Teams channel;
 - a fresh SQLite database in the run's own folder, deleted when it stops: the fake workspace
   lives in memory, so the database lives as long as it does (and a deployment's database
@@ -59,7 +59,7 @@ def loopback_url(host: str, port: int) -> str:
 
 class SandboxLaunch:
     """What `chatops.serve` asks of the sandbox: its environment before the app is built, the
-    settings the web process needs, and (for the demo) a scenario once the app runs."""
+    settings the app process needs, and (for the demo) a scenario once the app runs."""
 
     # granian's logging set-up in both processes (chatops.serve.web_server)
     log_formatter = {"()": f"{__name__}.SandboxFormatter"}
@@ -88,13 +88,13 @@ class SandboxLaunch:
             if team.teams_webhook_env:
                 environment[team.teams_webhook_env] = (
                     f"{self.app_url}/sandbox/teams/workflows/{team.name}")
-        os.environ.update(environment)  # this process's runtime, and the web process it spawns
+        os.environ.update(environment)  # the preflight child, and the app process
 
     def web_settings(self) -> dict[str, Any]:
         return {"workspace": self.workspace.to_json(), "app_url": self.app_url}
 
     def started(self) -> None:
-        """Called once the app is built, right before the web process starts."""
+        """Called once the preflight passed, right before the app process starts."""
         log.warning("=" * 72)
         log.warning("SANDBOX: a fake Slack workspace and helpdesk on this machine; nothing here "
                     "reaches Slack, Teams or a real helpdesk")

@@ -1,6 +1,6 @@
 """The sandbox's fake Slack workspace, made from app.yaml: each team's channel, and as users
 its leads, its agents (named from their email), the admins and the QA reviewers, each with a
-readable name and what they are. Plain data, dumped to JSON for the web process and the page."""
+readable name and what they are. Plain data, dumped to JSON for the app process and the page."""
 from __future__ import annotations
 
 import re
