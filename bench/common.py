@@ -95,7 +95,7 @@ class Server:
 def quiet_review_cron(now: datetime | None = None) -> str:
     """A weekly review cron that fell due six months ago and falls due in six months: the
     scheduler's catch-up at start (the last 12 h) posts no review during a benchmark, which
-    would add its messages and, once its chart is drawn, matplotlib to what is measured."""
+    would add its messages to what is measured."""
     month = ((now or datetime.now(UTC)).month + 5) % 12 + 1
     return f"0 0 1 {month} *"
 

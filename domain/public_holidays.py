@@ -29,7 +29,7 @@ class HolidaysUnavailable(RuntimeError):
 
 
 def _ask(*args: str) -> object:
-    command = [sys.executable, str(_CHILD), *args]
+    command = [sys.executable, "-I", str(_CHILD), *args]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT_S,
                               check=False)

@@ -4,7 +4,7 @@
 loads neither the app nor pydantic, SQLAlchemy, Flask or Bolt: app.yaml, the environment and
 the database are checked in a short-lived child. The app process (web, delivery worker,
 scheduler) never loads the migration tool, Teams' HTTP library, the holidays tables,
-matplotlib (until a weekly review's chart is drawn) or PostgreSQL's dialect on SQLite."""
+matplotlib (a weekly review's chart is drawn by a child) or PostgreSQL's dialect on SQLite."""
 from __future__ import annotations
 
 import json
@@ -38,6 +38,10 @@ front = build_app_process({"config": sys.argv[1], "metrics_dir": sys.argv[2],
                            "listen": "http://127.0.0.1:0", "worker": True, "scheduler": True,
                            "socket_mode": False, "supervisor": os.getppid(), "sandbox": None})
 front.on_stop()
+from chatops.review.chart import draw
+day = {"label": "Mo\\n30", "opened": 3, "solved": 2, "first_response": [1, 2], "resolution": [0, 0],
+       "good": 1, "other": 0, "negative": 1}
+assert draw([day] * 7).startswith(b"\\x89PNG")
 print(json.dumps(sorted(m for m in sys.modules)))
 """
 
@@ -59,7 +63,7 @@ def test_the_supervisor_loads_none_of_the_app() -> None:
     assert "granian.server" in loaded and "chatops.serve" in loaded  # it did get that far
 
 
-def test_the_app_process_loads_neither_alembic_nor_the_holidays(tmp_path: Path,
+def test_the_app_process_loads_neither_alembic_nor_the_holidays_nor_matplotlib(tmp_path: Path,
                                                                 database_url: str) -> None:
     # An idle app process: its team's weekly review fell due six months ago, not within the
     # scheduler's catch-up at start (12 h), which would post one (and load what it needs).
