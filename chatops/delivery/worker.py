@@ -190,22 +190,22 @@ class DeliveryWorker:
         while not stop.is_set():
             # Under a burst of events wakeups never stop: spacing passes keeps the worker's
             # scans and writes from crowding out the webhook, which shares the database's
-            # write lock and, in `chatops serve`, the interpreter lock. A pass waits for the
-            # gap, and after a costly pass (a long outbox to look through) for a gap that
-            # keeps passes to PASS_SHARE of the time. A channel's next post does not wait for
-            # a pass: the answer before it claimed it.
+            # write lock and, in `chatops serve`, the interpreter lock. Passes start at least
+            # MIN_PASS_GAP_SECONDS apart, and a costly pass (a long outbox to look through) is
+            # followed by a pause that keeps passes to PASS_SHARE of the thread's time. A
+            # channel's next post does not wait for a pass: the answer before it claimed it.
             wait = next_pass - time.monotonic()
             if wait > 0:
                 stop.wait(wait)
-            cpu = time.thread_time()
+            started, cpu = time.monotonic(), time.thread_time()
             try:
                 handled = self._dispatch(transport)
             except Exception:  # the database may be briefly unavailable: keep going
                 log.exception("delivery pass failed; trying again shortly")
                 handled = 0
             cost = time.thread_time() - cpu
-            next_pass = time.monotonic() + max(MIN_PASS_GAP_SECONDS,
-                                               cost * (1 - PASS_SHARE) / PASS_SHARE)
+            next_pass = max(started + MIN_PASS_GAP_SECONDS,
+                            time.monotonic() + cost * (1 - PASS_SHARE) / PASS_SHARE)
             if handled == 0:
                 timeout = self._idle_seconds(transport)
                 if transport == "teams":  # the wakeup belongs to the Slack loop
