@@ -121,10 +121,30 @@ def test_a_port_that_is_not_one_is_refused(args: list[str], tmp_path: Path) -> N
 def test_a_database_it_cannot_use_is_one_line(url: str, tmp_path: Path) -> None:
     for command in (["db", "upgrade"], ["jobs", "run", "deliver", "--config",
                                         str(ROOT / "app.yaml")],
-                    ["worker", "--config", str(ROOT / "app.yaml")]):  # checked in a child
+                    ["worker", "--config", str(ROOT / "app.yaml")],  # checked in a child
+                    ["serve", "--config", str(ROOT / "app.yaml"), "--port", str(_free_port())]):
         line = _one_line_refusal(chatops(*command, cwd=tmp_path,
                                          env={"DATABASE_URL": url.format(tmp=tmp_path)}), 1)
         assert "DATABASE_URL" in line and "hunter2" not in line
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_refuses_an_invalid_app_yaml_before_anything_starts(tmp_path: Path) -> None:
+    (tmp_path / "app.yaml").write_text("teams:\n  - {name: a, channel: general}\n")
+    result = chatops("serve", "--port", str(_free_port()), cwd=tmp_path,
+                     env={"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
+                          "CHATOPS_WEBHOOK_SECRET": "w", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "app.yaml: configuration is not valid:" in result.stderr
+    assert "teams[0].channel" in result.stderr and "(line 2)" in result.stderr
+    assert not (tmp_path / "x.db").exists()  # nothing started: not even the database
 
 
 def test_every_option_of_every_command_says_what_it_does_and_its_default() -> None:
