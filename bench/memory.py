@@ -44,9 +44,9 @@ def snapshot(server: Server) -> dict[str, Any]:
     for pid in pids:
         with open(f"/proc/{pid}/cmdline") as f:
             command = f.read().replace("\0", " ")
-        role = ("resource tracker" if "resource_tracker" in command else
+        role = ("supervisor (granian's)" if pid == server.proc.pid else
                 "app process (web, worker, scheduler)" if "spawn_main" in command else
-                "supervisor (granian's)")
+                "resource tracker" if "resource_tracker" in command else command[:40])
         parts.append((role, *memory_mb([pid])))
     return {"rss": rss, "pss": pss, "parts": parts}
 

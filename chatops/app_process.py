@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import signal
 import threading
 import time
 from typing import Any
@@ -18,6 +19,7 @@ from chatops.environment import Environment
 from chatops.metrics import Metrics
 from chatops.serve import BODY_SECONDS
 from chatops.web_front import BufferedFront, FrontLimits
+from domain.public_holidays import holiday_dates
 
 log = logging.getLogger("chatops")
 
@@ -26,6 +28,7 @@ log = logging.getLogger("chatops")
 # and the writer lock, and hand them back more slowly (bench/slash_ack.py: the p99 of 20
 # concurrent clients' commands is about a third lower on 3 threads than on 8).
 WEB_THREADS = 3
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 def build_app_process(settings: dict[str, Any]) -> Any:
@@ -39,25 +42,41 @@ def build_app_process(settings: dict[str, Any]) -> Any:
     _exit_with_supervisor(settings["supervisor"])
     rt = build_runtime(load_config(settings["config"]), Environment.from_os(),
                        metrics=Metrics(shared_dir=settings["metrics_dir"]))
-    for problem in rt.env.problems(settings["socket_mode"]):
-        log.warning("%s", problem)
-    if settings["worker"]:
-        rt.start_worker()
-    if settings["scheduler"]:
-        rt.stops.append(start_background_scheduler(rt))
-    if settings["socket_mode"]:
-        _start_socket_mode(rt)
-    app = create_app(rt, build_bolt(rt))
-    front = BufferedFront(app, native_routes(rt), FrontLimits(
-        max_body=app.config["MAX_CONTENT_LENGTH"], body_seconds=BODY_SECONDS), WEB_THREADS,
-        on_stop=rt.close)
-    served = _sandboxed(front, settings["sandbox"], rt) if settings.get("sandbox") else front
-    SlashCommands(rt.sessions, rt.config, rt.clock, review=rt.reviews.post_now).warm()
-    freeze_startup_heap()
+    try:
+        for problem in rt.env.problems(settings["socket_mode"]):
+            log.warning("%s", problem)
+        _warm_public_holidays(rt)
+        app = create_app(rt, build_bolt(rt))
+        front = BufferedFront(app, native_routes(rt), FrontLimits(
+            max_body=app.config["MAX_CONTENT_LENGTH"], body_seconds=BODY_SECONDS), WEB_THREADS,
+            on_stop=rt.close)
+        served = _sandboxed(front, settings["sandbox"], rt) if settings.get("sandbox") else front
+        SlashCommands(rt.sessions, rt.config, rt.clock, review=rt.reviews.post_now).warm()
+        freeze_startup_heap()
+        # Last, once nothing else can fail: what runs beside the web app.
+        if settings["worker"]:
+            rt.start_worker()
+        if settings["scheduler"]:
+            rt.stops.append(start_background_scheduler(rt))
+        if settings["socket_mode"]:
+            _start_socket_mode(rt)
+    except BaseException:
+        rt.close()
+        raise
     log.info("chatops listening on %s (worker %s, scheduler %s, database %s)", settings["listen"],
              "on" if settings["worker"] else "off", "on" if settings["scheduler"] else "off",
              rt.engine.url.render_as_string(hide_password=True))
     return served
+
+
+def _warm_public_holidays(rt: Runtime) -> None:
+    """The public holidays of every calendar's country, around this year, asked of their
+    child process now rather than by the first webhook or scan that needs them."""
+    year = rt.clock.now().year
+    for name, calendar in rt.config.calendars.items():
+        if calendar.country:
+            holiday_dates(calendar.country, year)
+            log.info("calendar %s: %s's public holidays loaded", name, calendar.country)
 
 
 def freeze_startup_heap() -> None:
@@ -89,7 +108,16 @@ def _sandboxed(front: BufferedFront, settings: dict[str, Any], rt: Runtime) -> A
 
 def _exit_with_supervisor(supervisor: int) -> None:
     """If the supervisor dies without a word (kill -9), even while this process was still
-    starting, stop serving (and delivering) instead of lingering unsupervised."""
+    starting, stop serving (and delivering) instead of lingering unsupervised: at once on
+    Linux (the kernel's parent-death signal), else within a second."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the watch below does it
+        pass
+    if os.getppid() != supervisor:  # it died before the signal was asked for
+        os._exit(1)
 
     def watch() -> None:
         while os.getppid() == supervisor:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("chatops")
 
-WEB_SETTINGS_ENV = "CHATOPS_SERVE_WEB"  # JSON from the supervisor to its app process
+WEB_SETTINGS_ENV = "CHATOPS_SERVE_APP"  # JSON from the supervisor to its app process
 # What one client, or many, can hold in the app process. Connections over the bound wait in
 # the kernel's listen queue; each holds at most one body of 1 MiB, so bodies in memory stay
 # under MAX_CONNECTIONS MiB.
@@ -120,7 +120,8 @@ def web_server(host: str, port: int, target: str = "chatops.serve:app_process",
         target, address=host, port=port, interface=Interfaces.RSGI,
         workers=1, backpressure=MAX_CONNECTIONS, http=HTTPModes.http1,
         http1_settings=HTTP1Settings(header_read_timeout=HEADERS_SECONDS * 1000),
-        websockets=False, respawn_failed_workers=True, workers_kill_timeout=15,
+        # The app process's stop (worker, Teams loop, event writer) may take 10 s and more.
+        websockets=False, respawn_failed_workers=True, workers_kill_timeout=30,
         log_access=False,
         log_dictconfig={
             "formatters": {"generic": log_formatter or {"()": "logging.Formatter",

@@ -70,7 +70,10 @@ class BufferedFront:
     def __rsgi_del__(self, loop: Any) -> None:
         self.pool.shutdown(wait=False)
         if self.on_stop is not None:
-            self.on_stop()
+            try:
+                self.on_stop()
+            except Exception:  # stopping anyway: say what did not stop cleanly
+                log.exception("stopping the app process")
 
     async def __rsgi__(self, scope: Any, proto: Any) -> None:
         if scope.proto != "http":

@@ -93,7 +93,7 @@ class _ProcessLock:
     """An exclusive `flock` on `<database>-writer.lock`, taken while this process's writer
     holds SQLite's write lock, so that only one thread of all processes waits on SQLite. The
     kernel frees it by itself when a process dies. A waiting process retries every 0.1-2 ms
-    (writers of two processes meet rarely: the worker writes a few times per message sent).
+    (writers of two processes, `chatops serve` and a `chatops worker` beside it, meet rarely).
     One descriptor per process (a forked child opens its own: a lock shared through an
     inherited descriptor would exclude nobody)."""
 

@@ -29,7 +29,7 @@ class HolidaysUnavailable(RuntimeError):
 
 
 def _ask(*args: str) -> object:
-    command = [sys.executable, "-I", str(_CHILD), *args]
+    command = [sys.executable, "-P", str(_CHILD), *args]  # -P: not its folder on sys.path
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT_S,
                               check=False)
@@ -39,15 +39,24 @@ def _ask(*args: str) -> object:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise HolidaysUnavailable(f"public holidays ({' '.join(args)}): the holidays library "
                                   f"failed: {last}")
-    return json.loads(done.stdout)
+    try:
+        return json.loads(done.stdout)
+    except ValueError as exc:
+        raise HolidaysUnavailable(f"public holidays ({' '.join(args)}): not JSON: {exc}") from exc
 
 
 @functools.cache
+def _country_codes() -> frozenset[str]:
+    codes = _ask("countries")
+    if not isinstance(codes, list):
+        raise HolidaysUnavailable("public holidays (countries): not a list")
+    return frozenset(str(code) for code in codes)
+
+
 def known_countries() -> frozenset[str]:
     """Every country code (ISO alpha-2 and alpha-3) the library has holidays for."""
-    codes = _ask("countries")
-    assert isinstance(codes, list)
-    return frozenset(str(code) for code in codes)
+    with _lock:  # one child run, however many threads ask first
+        return _country_codes()
 
 
 def holiday_dates(country: str, year: int) -> frozenset[date]:
@@ -57,7 +66,9 @@ def holiday_dates(country: str, year: int) -> frozenset[date]:
         if (country, year) not in _dates:
             years = range(year - 1, year + _YEARS_AHEAD + 1)
             answer = _ask("dates", country, *(str(y) for y in years))
-            assert isinstance(answer, dict)
+            if not isinstance(answer, dict) or any(str(y) not in answer for y in years):
+                raise HolidaysUnavailable(f"public holidays ({country}): an answer without "
+                                          "every year asked")
             for y in years:
                 _dates.setdefault((country, y), frozenset(
                     date.fromisoformat(day) for day in answer[str(y)]))

@@ -40,9 +40,9 @@ def test_serve_mirrors_over_real_http(tmp_path: Path) -> None:
         server.stop()
 
 
-def test_metrics_add_up_the_web_process_and_the_worker(tmp_path: Path) -> None:
-    """Events are counted where the webhook runs, deliveries where the worker runs: one
-    /metrics shows both."""
+def test_metrics_show_the_webhook_and_the_worker(tmp_path: Path) -> None:
+    """Events counted by the webhook and deliveries counted by the worker: one /metrics
+    shows both."""
     server = Server(teams=2, workdir=tmp_path)
     try:
         for n in range(3):
@@ -64,7 +64,7 @@ def test_metrics_add_up_the_web_process_and_the_worker(tmp_path: Path) -> None:
         server.stop()
 
 
-def test_the_web_process_stops_when_chatops_serve_is_killed(tmp_path: Path) -> None:
+def test_the_app_process_stops_when_chatops_serve_is_killed(tmp_path: Path) -> None:
     import socket
     import time
 
@@ -79,8 +79,19 @@ def test_the_web_process_stops_when_chatops_serve_is_killed(tmp_path: Path) -> N
             break  # nobody listens any more
         time.sleep(0.2)
     else:
-        raise AssertionError("the web process kept serving after its supervisor died")
+        raise AssertionError("the app process kept serving after its supervisor died")
     server.fake.stop()
+
+
+def test_sigterm_stops_the_app_process_worker_and_scheduler_cleanly(tmp_path: Path) -> None:
+    server = Server(teams=1, workdir=tmp_path, scheduler=True)
+    assert post(server, ticket_event(1, "team0"))[0] == 202
+    assert server.fake.wait_for(lambda: len(server.fake.messages()) == 1, timeout=10)
+    server.stop()  # SIGTERM
+    log = (tmp_path / "server.log").read_text()
+    assert server.proc.returncode == 0, log
+    assert "delivery worker" in log and "stopped (slack)" in log and "stopped (teams)" in log
+    assert "Traceback" not in log
 
 
 def test_kill_9_loses_nothing_it_answered_2xx_for(tmp_path: Path) -> None:
@@ -93,7 +104,8 @@ def test_kill_9_loses_nothing_it_answered_2xx_for(tmp_path: Path) -> None:
         for n in range(5):
             assert post(first, ticket_event(n, f"team{n % 2}"))[0] == 202
         first.kill()
-        # Slack stays down until what the killed worker had in flight is turned away: a post
+        # Slack stays down until what the killed app process had in flight is turned away
+        # (it dies with `chatops serve`, by the kernel's parent-death signal): a post
         # Slack accepts after its sender died cannot be known as sent, and the next worker
         # sends it again (at least once, never lost: README, "How sending works").
         time.sleep(1.0)

@@ -1,5 +1,5 @@
-"""SQLite writers of several processes (the web process and the worker of `chatops serve`,
-or `chatops worker` beside it) queue on a file lock, not in SQLite's sleeping busy handler."""
+"""SQLite writers of several processes (`chatops serve`'s app process, `chatops worker`
+beside it) queue on a file lock, not in SQLite's sleeping busy handler."""
 from __future__ import annotations
 
 import fcntl

@@ -1,4 +1,4 @@
-"""The front of the web process (chatops/web_front.py) under granian, over real HTTP: what
+"""The front of the app process (chatops/web_front.py) under granian, over real HTTP: what
 the WSGI app and a native route are given, what comes back, and the body's limits. The app
 is tests/echo_front.py (limits: 1000 bytes, 2 s)."""
 from __future__ import annotations

@@ -46,6 +46,7 @@ PAUSED_POLL_SECONDS = 2.0  # while the loop's transport is paused (new events st
 TEAMS_POLL_SECONDS = 1.0  # the Teams loop is woken when Teams cards are written
 MIN_PASS_GAP_SECONDS = 0.02
 PASS_SHARE = 0.25  # of the loop thread's time, at most, spent in passes under a burst
+MAX_PASS_PAUSE_SECONDS = 1.0  # however costly a pass, the next is at most this far behind
 RENEW_AFTER_SECONDS = 10.0  # a row that waited this long for a sender renews its claim first
 TEAMS_TAKES_OVER = timedelta(seconds=5)  # deferred rows older than this, the Teams loop expands too
 
@@ -204,8 +205,8 @@ class DeliveryWorker:
                 log.exception("delivery pass failed; trying again shortly")
                 handled = 0
             cost = time.thread_time() - cpu
-            next_pass = max(started + MIN_PASS_GAP_SECONDS,
-                            time.monotonic() + cost * (1 - PASS_SHARE) / PASS_SHARE)
+            pause = min(cost * (1 - PASS_SHARE) / PASS_SHARE, MAX_PASS_PAUSE_SECONDS)
+            next_pass = max(started + MIN_PASS_GAP_SECONDS, time.monotonic() + pause)
             if handled == 0:
                 timeout = self._idle_seconds(transport)
                 if transport == "teams":  # the wakeup belongs to the Slack loop

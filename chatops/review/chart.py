@@ -54,7 +54,7 @@ def draw(days: Sequence[dict[str, Any]]) -> bytes:
     """The PNG, drawn by a short-lived child process (chatops/review/drawing.py, given the
     days as JSON): matplotlib and numpy take some 50 MB that a long-running process would keep
     for good after its first chart."""
-    done = subprocess.run([sys.executable, "-I", str(_DRAWER)], input=json.dumps(list(days)).encode(),
+    done = subprocess.run([sys.executable, "-P", str(_DRAWER)], input=json.dumps(list(days)).encode(),
                           capture_output=True, timeout=DRAW_TIMEOUT_S, check=False)
     if done.returncode != 0 or not done.stdout.startswith(b"\x89PNG"):
         last = (done.stderr.decode(errors="replace").strip().splitlines() or ["no output"])[-1]

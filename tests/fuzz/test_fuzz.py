@@ -1,5 +1,5 @@
 """The fuzz suite: thousands of hostile requests, over real HTTP, to a running `chatops serve`
-(its web process, against the fake Slack), on every endpoint: Slack's, the helpdesk webhook of
+(its app process, against the fake Slack), on every endpoint: Slack's, the helpdesk webhook of
 CONTRACT §4 and the four native helpdesk routes of §4a. For every request:
 
 - no 5xx, and an answer within 2 s;
@@ -60,7 +60,7 @@ ANSWER_WITHIN = 2.0  # seconds
 
 
 class Running:
-    """The app under fuzz: a `chatops serve` (web process only: no worker, no scheduler, so
+    """The app under fuzz: a `chatops serve` (web app only: no worker, no scheduler, so
     that nothing moves between two requests but what a request does) and its database."""
 
     def __init__(self, server: Server, engine: Engine) -> None:

@@ -310,9 +310,9 @@ def test_a_failing_holidays_child_is_a_clear_config_error(monkeypatch: pytest.Mo
     broken = tmp_path / "child.py"
     broken.write_text("raise ImportError('No module named holidays')\n")
     monkeypatch.setattr(public_holidays, "_CHILD", broken)
-    public_holidays.known_countries.cache_clear()
+    public_holidays._country_codes.cache_clear()
     try:
         with pytest.raises(ValueError, match=r'"RU" cannot be checked: .*No module named holidays'):
             parse_country("RU")
     finally:
-        public_holidays.known_countries.cache_clear()
+        public_holidays._country_codes.cache_clear()
