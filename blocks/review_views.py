@@ -71,7 +71,7 @@ class QaCounts:
 
     @property
     def average(self) -> float | None:
-        return self.score_total / self.reviews if self.reviews else None
+        return share(self.score_total, self.reviews)
 
     @property
     def pass_rate(self) -> float | None:

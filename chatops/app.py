@@ -50,14 +50,14 @@ log = logging.getLogger("chatops")
 
 def build_runtime(config: AppConfig, env: Environment, clock: Clock | None = None,
                   engine: Engine | None = None, pace: Pacing | timedelta | None = None,
-                  metrics: Metrics | None = None, wakeup: Wakeup | None = None) -> Runtime:
+                  metrics: Metrics | None = None) -> Runtime:
     """`pace`: Slack's documented intervals by default (chatops.delivery.pacing); one
     interval for every key when a timedelta (tests)."""
     clock = clock or SystemClock()
     engine = engine or make_engine(env.database_url)
     sessions = make_session_factory(engine)
     metrics = metrics or Metrics()
-    wakeup = wakeup or Wakeup()
+    wakeup = Wakeup()  # the worker runs in this process; `chatops worker` elsewhere polls
     client = make_client(env.slack_bot_token, env.slack_api_url)
 
     def teams_env(team: str) -> str | None:
