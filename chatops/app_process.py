@@ -17,9 +17,9 @@ from chatops.cli import configure_logging
 from chatops.config import load_config
 from chatops.environment import Environment
 from chatops.metrics import Metrics
+from chatops.public_holidays import holiday_dates
 from chatops.serve import BODY_SECONDS
 from chatops.web_front import BufferedFront, FrontLimits
-from domain.public_holidays import holiday_dates
 
 log = logging.getLogger("chatops")
 

@@ -1,8 +1,12 @@
 """Process matters: whether a process of this host still runs (dead workers' claims, stale
-run directories), and how a long-running process keeps its memory small."""
+run directories), and how a long-running process keeps its memory small (among others, by
+leaving large libraries to short-lived children)."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 
 def alive(pid: int) -> bool:
@@ -32,3 +36,23 @@ def fewer_malloc_arenas() -> None:
         ctypes.CDLL(None).mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
     except (OSError, AttributeError):  # not glibc: its own allocator, its own habits
         pass
+
+
+class ChildFailed(RuntimeError):
+    """A child script did not answer: it could not start, timed out, or exited non-zero."""
+
+
+def run_child(script: Path, *args: str, stdin: bytes = b"", timeout: float = 120.0) -> bytes:
+    """Run `script` (a file run as a program, never imported) in a fresh interpreter of this
+    one and return its stdout; its folder is not put on sys.path (-P), PYTHONPATH and the
+    user's site-packages are kept. A failure names the script and its last line on stderr."""
+    what = f"{script.name} {' '.join(args)}".strip()
+    try:
+        done = subprocess.run([sys.executable, "-P", str(script), *args], input=stdin,
+                              capture_output=True, timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ChildFailed(f"{what}: {exc}") from exc
+    if done.returncode != 0:
+        last = (done.stderr.decode(errors="replace").strip().splitlines() or ["no output"])[-1]
+        raise ChildFailed(f"{what} failed: {last}")
+    return done.stdout

@@ -10,8 +10,6 @@ import re
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
-from domain.public_holidays import HolidaysUnavailable, known_countries
-
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALWAYS_OPEN = "24x7"  # the built-in calendar's name
 
@@ -71,16 +69,3 @@ def parse_timezone(value: str) -> str:
     except Exception:  # ZoneInfoNotFoundError, ValueError, OSError for odd keys
         raise ValueError(f'"{value}" is not a known time zone (an IANA name such as Europe/Moscow or UTC)') from None
     return value
-
-
-def parse_country(value: str) -> str:
-    """An ISO country code whose public holidays the `holidays` library knows, upper-cased."""
-    code = value.upper()
-    try:
-        known = known_countries()
-    except HolidaysUnavailable as exc:
-        raise ValueError(f'"{value}" cannot be checked: {exc}') from None
-    if code not in known:
-        raise ValueError(f'"{value}" is not a country known to the holidays library '
-                         '(ISO code like RU, DE, US)')
-    return code

@@ -8,7 +8,8 @@ from pydantic import AfterValidator, AliasChoices, BeforeValidator, Field, field
 
 from blocks import colours
 from chatops.config.fields import Colour, Duration, Model, TimeZone
-from domain.hours import ALWAYS_OPEN, WEEKDAYS, parse_country, parse_hours, parse_weekday
+from chatops.public_holidays import parse_country
+from domain.hours import ALWAYS_OPEN, WEEKDAYS, parse_hours, parse_weekday
 from domain.tickets import PAUSED_STATUSES, Priority, Status
 
 

@@ -10,8 +10,6 @@ matplotlib.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from blocks.review_views import DayFigures
 from chatops.delivery import outbox
+from chatops.processes import ChildFailed, run_child
 
 CHART = "review.chart"  # the deferred handler's name
 _DRAWER = Path(__file__).with_name("drawing.py")
-DRAW_TIMEOUT_S = 120.0
 
 
 def day_args(days: Sequence[DayFigures]) -> list[dict[str, Any]]:
@@ -54,9 +52,7 @@ def draw(days: Sequence[dict[str, Any]]) -> bytes:
     """The PNG, drawn by a short-lived child process (chatops/review/drawing.py, given the
     days as JSON): matplotlib and numpy take some 50 MB that a long-running process would keep
     for good after its first chart."""
-    done = subprocess.run([sys.executable, "-P", str(_DRAWER)], input=json.dumps(list(days)).encode(),
-                          capture_output=True, timeout=DRAW_TIMEOUT_S, check=False)
-    if done.returncode != 0 or not done.stdout.startswith(b"\x89PNG"):
-        last = (done.stderr.decode(errors="replace").strip().splitlines() or ["no output"])[-1]
-        raise RuntimeError(f"drawing the weekly review's chart failed: {last}")
-    return done.stdout
+    png = run_child(_DRAWER, stdin=json.dumps(list(days)).encode())
+    if not png.startswith(b"\x89PNG"):
+        raise ChildFailed(f"{_DRAWER.name}: not a PNG")
+    return png

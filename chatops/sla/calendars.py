@@ -19,8 +19,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from domain.hours import ALWAYS_OPEN, parse_country, parse_timezone, parse_week
-from domain.public_holidays import holiday_dates
+from chatops.public_holidays import holiday_dates, parse_country
+from domain.hours import ALWAYS_OPEN, parse_timezone, parse_week
 
 __all__ = ["BusinessCalendar", "build_calendars"]
 

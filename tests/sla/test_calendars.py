@@ -292,7 +292,7 @@ def test_country_holidays_come_from_a_child_process_not_this_one() -> None:
     import subprocess
     import sys
 
-    code = ("import sys; from datetime import date; from domain.public_holidays import "
+    code = ("import sys; from datetime import date; from chatops.public_holidays import "
             "holiday_dates, known_countries; assert 'RU' in known_countries() and 'XX' not in "
             "known_countries(); days = holiday_dates('RU', 2027); assert date(2027, 1, 7) in days; "
             "assert date(2027, 1, 11) not in days; assert holiday_dates('RU', 2028) is not None; "
@@ -304,8 +304,8 @@ def test_country_holidays_come_from_a_child_process_not_this_one() -> None:
 
 def test_a_failing_holidays_child_is_a_clear_config_error(monkeypatch: pytest.MonkeyPatch,
                                                           tmp_path: Path) -> None:
-    from domain import public_holidays
-    from domain.hours import parse_country
+    from chatops import public_holidays
+    from chatops.public_holidays import parse_country
 
     broken = tmp_path / "child.py"
     broken.write_text("raise ImportError('No module named holidays')\n")

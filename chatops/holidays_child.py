@@ -1,4 +1,4 @@
-"""Run by `domain.public_holidays` as a child process, never imported: prints JSON and exits.
+"""Run by `chatops.public_holidays` as a child process, never imported: prints JSON and exits.
 
     python holidays_child.py countries            -> ["AD", "AE", ...]
     python holidays_child.py dates RU 2026 2027   -> {"2026": ["2026-01-01", ...], "2027": [...]}

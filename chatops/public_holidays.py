@@ -3,21 +3,20 @@
 The library answers for one country only after importing every country it knows (about 390
 modules): some 17 MB that a long-running process would keep for its whole life, in each process
 of `chatops serve`. So the codes it knows and the dates of a country's years are computed by
-`domain/holidays_child.py`, run as a child process that prints JSON and exits, and kept here
+`chatops/holidays_child.py`, run as a child process that prints JSON and exits, and kept here
 per process: the codes once, the dates per country and year, a few years per child run.
 """
 from __future__ import annotations
 
 import functools
 import json
-import subprocess
-import sys
 import threading
 from datetime import date
 from pathlib import Path
 
+from chatops.processes import ChildFailed, run_child
+
 _CHILD = Path(__file__).with_name("holidays_child.py")
-_TIMEOUT_S = 120.0
 _YEARS_AHEAD = 2  # a run for one year also brings the year before and two after: SLAs cross years
 
 _lock = threading.Lock()
@@ -29,20 +28,23 @@ class HolidaysUnavailable(RuntimeError):
 
 
 def _ask(*args: str) -> object:
-    command = [sys.executable, "-P", str(_CHILD), *args]  # -P: not its folder on sys.path
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT_S,
-                              check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise HolidaysUnavailable(f"public holidays ({' '.join(args)}): {exc}") from exc
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise HolidaysUnavailable(f"public holidays ({' '.join(args)}): the holidays library "
-                                  f"failed: {last}")
+        return json.loads(run_child(_CHILD, *args))
+    except (ChildFailed, ValueError) as exc:  # ValueError: not JSON
+        raise HolidaysUnavailable(f"public holidays: {exc}") from exc
+
+
+def parse_country(value: str) -> str:
+    """An ISO country code whose public holidays the `holidays` library knows, upper-cased."""
+    code = value.upper()
     try:
-        return json.loads(done.stdout)
-    except ValueError as exc:
-        raise HolidaysUnavailable(f"public holidays ({' '.join(args)}): not JSON: {exc}") from exc
+        known = known_countries()
+    except HolidaysUnavailable as exc:
+        raise ValueError(f'"{value}" cannot be checked: {exc}') from None
+    if code not in known:
+        raise ValueError(f'"{value}" is not a country known to the holidays library '
+                         '(ISO code like RU, DE, US)')
+    return code
 
 
 @functools.cache
