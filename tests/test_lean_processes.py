@@ -8,6 +8,7 @@ matplotlib (a weekly review's chart is drawn by a child) or PostgreSQL's dialect
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -20,14 +21,18 @@ NOT_IN_THE_SUPERVISOR = ["pydantic", "yaml", "sqlalchemy", "flask", "slack_bolt"
 NOT_IN_THE_APP_PROCESS = ["alembic", "requests", "pymsteams", "holidays", "matplotlib", "numpy",
                           "sqlalchemy.dialects.postgresql"]
 
-# What `chatops serve`'s supervisor imports and builds, up to the moment granian spawns the
-# app process (the preflight is a child of its own).
+# `chatops serve` itself, its preflight child included, up to the moment granian would
+# spawn the app process (its serve() replaced by a dump of what this process loaded).
 SUPERVISOR = """
 import json, sys
-from chatops.cli import main, parser
-import chatops.serve
-chatops.serve.web_server("127.0.0.1", 0)
-print(json.dumps(sorted(m for m in sys.modules)))
+import granian.server
+
+def loaded(self, *args, **kwargs):
+    print(json.dumps(sorted(m for m in sys.modules)))
+
+granian.server.MPServer.serve = loaded
+from chatops.cli import main
+sys.exit(main(["serve", "--port", sys.argv[1], "--config", sys.argv[2]]))
 """
 
 APP_PROCESS = """
@@ -46,6 +51,9 @@ print(json.dumps(sorted(m for m in sys.modules)))
 """
 
 
+APP_ENV = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "CHATOPS_WEBHOOK_SECRET": "w"}
+
+
 def _loaded(script: str, *args: str, env: dict[str, str]) -> set[str]:
     done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True,
                           timeout=60, env={"PATH": "/usr/bin:/bin", **env})
@@ -57,8 +65,17 @@ def _under(loaded: set[str], names: list[str]) -> list[str]:
     return [name for name in names if any(m == name or m.startswith(name + ".") for m in loaded)]
 
 
-def test_the_supervisor_loads_none_of_the_app() -> None:
-    loaded = _loaded(SUPERVISOR, env={})
+def _free_port() -> str:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return str(probe.getsockname()[1])
+
+
+def test_the_supervisor_loads_none_of_the_app(tmp_path: Path, database_url: str) -> None:
+    (tmp_path / "app.yaml").write_text(json.dumps({**BASE_CONFIG,
+                                                   "calendars": {"office": {"country": "RU"}}}))
+    loaded = _loaded(SUPERVISOR, _free_port(), str(tmp_path / "app.yaml"), env=APP_ENV | {
+        "DATABASE_URL": database_url})
     assert _under(loaded, NOT_IN_THE_SUPERVISOR) == []
     assert "granian.server" in loaded and "chatops.serve" in loaded  # it did get that far
 
@@ -73,8 +90,7 @@ def test_the_app_process_loads_neither_alembic_nor_the_holidays_nor_matplotlib(t
                                                    "calendars": {"office": {"country": "RU"}}}))
     (tmp_path / "metrics").mkdir()
     loaded = _loaded(APP_PROCESS, str(tmp_path / "app.yaml"), str(tmp_path / "metrics"),
-                     env={"DATABASE_URL": database_url, "SLACK_BOT_TOKEN": "xoxb-1",
-                          "SLACK_SIGNING_SECRET": "s", "CHATOPS_WEBHOOK_SECRET": "w"})
+                     env=APP_ENV | {"DATABASE_URL": database_url})
     on_postgresql = database_url.startswith("postgresql")
     expected_absent = [m for m in NOT_IN_THE_APP_PROCESS
                        if not (on_postgresql and m == "sqlalchemy.dialects.postgresql")]
